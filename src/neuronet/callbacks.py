@@ -1,0 +1,43 @@
+"""Callbacks: how training reports to the outside world without printing anything itself.
+
+Pass a list of callbacks to ``Network.fit``. Each hook receives the network and a ``logs`` dict:
+
+- ``on_train_begin(net, logs)``: ``logs`` has ``epochs``, ``n_batches`` (per epoch) and ``n_samples``;
+- ``on_batch_end(net, batch, logs)``: ``logs`` has ``epoch``, ``loss`` (that batch's) and ``size``;
+- ``on_epoch_end(net, epoch, logs)``: ``logs`` has ``loss`` and, with validation data, ``val_loss``;
+- ``on_train_end(net, logs)``: ``logs`` has ``epochs_run`` and ``stopped`` (why training ended).
+
+Setting ``net.stop_training = True`` from any hook (or from a signal handler) ends training after the
+current batch.
+"""
+from __future__ import annotations
+
+__all__ = ["Callback", "LambdaCallback"]
+
+
+class Callback:
+    """Base class with empty hooks: override the ones you need."""
+
+    def on_train_begin(self, net, logs):
+        pass
+
+    def on_batch_end(self, net, batch, logs):
+        pass
+
+    def on_epoch_end(self, net, epoch, logs):
+        pass
+
+    def on_train_end(self, net, logs):
+        pass
+
+
+class LambdaCallback(Callback):
+    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda net, epoch, logs: ...)``."""
+
+    def __init__(self, on_train_begin=None, on_batch_end=None, on_epoch_end=None, on_train_end=None):
+        for name, fn in (("on_train_begin", on_train_begin), ("on_batch_end", on_batch_end),
+                         ("on_epoch_end", on_epoch_end), ("on_train_end", on_train_end)):
+            if fn is not None:
+                if not callable(fn):
+                    raise TypeError(f"LambdaCallback {name} must be callable, got {fn!r}")
+                setattr(self, name, fn)

@@ -1,0 +1,199 @@
+"""Layers: the building blocks a :class:`~neuronet.Network` stacks.
+
+The layer contract is small:
+
+- ``forward(X, training)`` returns the layer's output and, when ``training`` is true, keeps what
+  ``backward`` will need;
+- ``backward(dL_dY)`` stores the gradients of the layer's parameters (``grad_weights``, ``grad_bias``)
+  and returns ``dL_dX``, the gradient to hand to the layer below.
+
+Batches are rows: ``X`` has shape ``(n_samples, n_in)`` and a weight matrix ``(n_in, n_out)``.
+
+A layer's parameters and their gradients are *views* into two flat vectors owned by the network, so
+optimizers and gradient checks treat the whole model as one vector. During training the layers write
+into buffers that are reused from batch to batch instead of allocating new arrays.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import Identity, get_activation
+
+__all__ = ["Layer", "Dense", "Dropout"]
+
+
+class Layer:
+    """Base class: a layer without parameters passes shapes through unchanged."""
+
+    #: Set by the network: the first layer need not compute ``dL_dX``.
+    needs_input_gradient = True
+
+    def parameter_shapes(self):
+        """``[(name, shape), ...]`` of the arrays this layer trains (none by default)."""
+        return []
+
+    def bind(self, arrays, grads, rng):
+        """Receive views into the network's flat parameter and gradient vectors, and its random source."""
+
+    def forward(self, X, training=False):
+        raise NotImplementedError
+
+    def backward(self, dL_dY):
+        raise NotImplementedError
+
+
+class _Buffers:
+    """Arrays reused across batches, one set per batch size (a last, shorter batch gets its own)."""
+
+    def __init__(self):
+        self._by_shape = {}
+
+    def get(self, name, shape, dtype):
+        key = (name, shape)
+        buf = self._by_shape.get(key)
+        if buf is None or buf.dtype != dtype:
+            buf = self._by_shape[key] = np.empty(shape, dtype=dtype)
+        return buf
+
+    def clear(self):
+        self._by_shape.clear()
+
+
+class Dense(Layer):
+    """A fully connected layer followed by an activation: ``A = activation(X @ W + b)``.
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Number of inputs and of units. ``W`` has shape ``(n_in, n_out)``, ``b`` shape ``(n_out,)``.
+    activation : str or Activation, default "identity"
+        See :data:`neuronet.activations.ACTIVATIONS`.
+    bias : bool, default True
+        Whether the layer adds a bias ``b`` (the tutorial's neuron has none).
+    """
+
+    def __init__(self, n_in, n_out, activation="identity", bias=True):
+        for name, value in (("n_in", n_in), ("n_out", n_out)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"Dense {name} must be a positive integer, got {value!r}")
+        self.n_in, self.n_out = int(n_in), int(n_out)
+        self.activation = get_activation(activation)
+        self.has_bias = bool(bias)
+        # Until a network binds the layer, it owns its arrays (float64 zeros).
+        arrays = {name: np.zeros(shape) for name, shape in self.parameter_shapes()}
+        grads = {name: np.zeros(shape) for name, shape in self.parameter_shapes()}
+        self.bind(arrays, grads, None)
+
+    def parameter_shapes(self):
+        shapes = [("weights", (self.n_in, self.n_out))]
+        if self.has_bias:
+            shapes.append(("bias", (self.n_out,)))
+        return shapes
+
+    def bind(self, arrays, grads, rng):
+        self._W, self.grad_weights = arrays["weights"], grads["weights"]
+        self._b = arrays.get("bias")
+        self.grad_bias = grads.get("bias")
+        self._buffers = _Buffers()
+
+    # Parameters are read and written through properties so that assignment copies into the
+    # network's flat vector instead of replacing the view.
+    @property
+    def weights(self):
+        """Weight matrix, shape ``(n_in, n_out)``; assigning copies the values in (shape is checked)."""
+        return self._W
+
+    @weights.setter
+    def weights(self, value):
+        _assign(self._W, value, "weights")
+
+    @property
+    def bias(self):
+        """Bias vector, shape ``(n_out,)``, or ``None`` for a layer built with ``bias=False``."""
+        return self._b
+
+    @bias.setter
+    def bias(self, value):
+        if self._b is None:
+            raise ValueError("this Dense layer was built with bias=False and has no bias to set")
+        _assign(self._b, value, "bias")
+
+    def forward(self, X, training=False):
+        """``Z = X @ W + b``, ``A = activation(Z)``; shapes ``(n_samples, n_in)`` -> ``(n_samples, n_out)``."""
+        n = X.shape[0]
+        if not training:
+            Z = X @ self._W
+            if self._b is not None:
+                Z += self._b
+            return Z if isinstance(self.activation, Identity) else self.activation.forward(Z, out=Z)
+        Z = np.matmul(X, self._W, out=self._buffers.get("Z", (n, self.n_out), self._W.dtype))
+        if self._b is not None:
+            Z += self._b
+        if isinstance(self.activation, Identity):
+            A = Z
+        else:
+            A = self.activation.forward(Z, out=self._buffers.get("A", Z.shape, Z.dtype))
+        self._X, self._Z, self._A = X, Z, A
+        return A
+
+    def backward(self, dL_dA):
+        """Chain rule through the activation, then through the product; returns ``dL_dX``."""
+        if isinstance(self.activation, Identity):
+            dL_dZ = dL_dA
+        else:
+            out = self._buffers.get("dZ", self._Z.shape, self._Z.dtype)
+            dL_dZ = self.activation.backward(self._Z, self._A, dL_dA, out=out)
+        return self.backward_preactivation(dL_dZ)
+
+    def backward_preactivation(self, dL_dZ):
+        """Given ``dL_dZ`` (n_samples, n_out): ``dL/dW = X.T @ dL_dZ``, ``dL/db = sum over rows``,
+        and ``dL/dX = dL_dZ @ W.T`` (skipped for the first layer, which needs none)."""
+        np.matmul(self._X.T, dL_dZ, out=self.grad_weights)
+        if self.grad_bias is not None:
+            np.sum(dL_dZ, axis=0, out=self.grad_bias)
+        if not self.needs_input_gradient:
+            return None
+        out = self._buffers.get("dX", self._X.shape, dL_dZ.dtype)
+        return np.matmul(dL_dZ, self._W.T, out=out)
+
+    def __repr__(self):
+        return (f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r}"
+                f"{'' if self.has_bias else ', bias=False'})")
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each input with probability ``rate`` and scale the rest by
+    ``1 / (1 - rate)``, so nothing changes at prediction time. ``dL/dX = dL/dY * mask / (1 - rate)``."""
+
+    def __init__(self, rate):
+        if not 0.0 <= float(rate) < 1.0:
+            raise ValueError(f"Dropout rate must be in [0, 1), got {rate!r}")
+        self.rate = float(rate)
+        self._rng = np.random.default_rng()
+
+    def bind(self, arrays, grads, rng):
+        if rng is not None:
+            self._rng = rng
+
+    def forward(self, X, training=False):
+        if not training or self.rate == 0.0:
+            self._mask = None
+            return X
+        keep = self._rng.random(X.shape, dtype=X.dtype) >= self.rate
+        self._mask = keep.astype(X.dtype) * (1.0 / (1.0 - self.rate))
+        return X * self._mask
+
+    def backward(self, dL_dY):
+        return dL_dY if self._mask is None else dL_dY * self._mask
+
+    def __repr__(self):
+        return f"Dropout({self.rate})"
+
+
+def _assign(target, value, name):
+    value = np.asarray(value)
+    if value.shape != target.shape:
+        raise ValueError(f"{name} must have shape {target.shape}, got {value.shape}")
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    target[...] = value

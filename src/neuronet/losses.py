@@ -1,0 +1,158 @@
+"""Loss functions: every loss has the same signature and gives its value and its gradient.
+
+- ``value(Y, P, sample_weight=None)`` -> float, the loss of predictions ``P`` against targets ``Y``,
+  both of shape ``(n_samples, n_outputs)``;
+- ``gradient(Y, P, sample_weight=None)`` -> ``dL/dP``, same shape as ``P``.
+
+The cross-entropies also know the activation they pair with (``fused_activation``). When the output
+layer uses it, the network asks for ``fused_gradient(Y, P, sample_weight)``, the gradient with respect to
+the *pre-activation* ``Z``, which simplifies to ``(P - Y)`` times the weights: no division by ``P`` and no
+overflow, however confident the network is.
+
+Weights: ``sample_weight`` is ``None`` or an array of shape ``(n_samples,)``. The averaged losses divide
+by the sum of the weights, so a weight of 2 counts a sample twice.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Loss", "SSE", "MSE", "BinaryCrossEntropy", "CategoricalCrossEntropy",
+           "LOSSES", "get_loss"]
+
+
+class Loss:
+    """Base class. ``name``; ``fused_activation`` is the output activation this loss fuses with, if any."""
+
+    name = "loss"
+    fused_activation = None
+    #: How a batch's per-sample losses combine: "mean" (weighted average) or "sum".
+    reduction = "mean"
+
+    def value(self, Y, P, sample_weight=None):
+        raise NotImplementedError
+
+    def gradient(self, Y, P, sample_weight=None):
+        raise NotImplementedError
+
+    def fused_gradient(self, Y, P, sample_weight=None):
+        """``dL/dZ`` for ``P = fused_activation(Z)``: ``(P - Y) * w / sum(w)``."""
+        dL_dZ = np.subtract(P, Y)
+        return _scale_rows(dL_dZ, sample_weight, _mean_divisor(P, sample_weight))
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+def _mean_divisor(P, sample_weight):
+    return float(P.shape[0]) if sample_weight is None else float(sample_weight.sum())
+
+
+def _scale_rows(G, sample_weight, divisor):
+    """Multiply row i of ``G`` by ``sample_weight[i] / divisor`` in place."""
+    if sample_weight is not None:
+        G *= sample_weight[:, None]
+    if divisor != 1.0:
+        G *= 1.0 / divisor
+    return G
+
+
+def _row_sum(per_element, sample_weight):
+    per_sample = per_element.sum(axis=1)
+    if sample_weight is not None:
+        per_sample = per_sample * sample_weight
+    return float(per_sample.sum())
+
+
+class SSE(Loss):
+    """Half the summed squared error, summed over the batch (the tutorial's rule).
+
+    ``L = 1/2 * sum_i w_i sum_k (Y_ik - P_ik)**2``;  ``dL/dP = w_i (P - Y)``.
+
+    With learning rate 1, one gradient step is exactly the tutorial's ``W += X.T @ (error * A(1-A))``.
+    """
+
+    name = "sse"
+    reduction = "sum"
+
+    def value(self, Y, P, sample_weight=None):
+        error = P - Y
+        return 0.5 * _row_sum(error * error, sample_weight)
+
+    def gradient(self, Y, P, sample_weight=None):
+        return _scale_rows(np.subtract(P, Y), sample_weight, 1.0)
+
+
+class MSE(Loss):
+    """Mean squared error, averaged over the batch and summed over outputs, halved.
+
+    ``L = 1/(2 sum w) * sum_i w_i sum_k (Y_ik - P_ik)**2``;  ``dL/dP = w_i (P - Y) / sum w``.
+    The one half (as in scikit-learn's MLPRegressor) keeps the gradient free of a factor 2.
+    """
+
+    name = "mse"
+
+    def value(self, Y, P, sample_weight=None):
+        error = P - Y
+        return 0.5 * _row_sum(error * error, sample_weight) / _mean_divisor(P, sample_weight)
+
+    def gradient(self, Y, P, sample_weight=None):
+        return _scale_rows(np.subtract(P, Y), sample_weight, _mean_divisor(P, sample_weight))
+
+
+def _clipped(P):
+    eps = float(np.finfo(P.dtype).eps)
+    return np.clip(P, eps, 1.0 - eps)
+
+
+class BinaryCrossEntropy(Loss):
+    """Binary cross-entropy per output, averaged over the batch (fused with ``sigmoid``).
+
+    ``L = -1/sum w * sum_i w_i sum_k [Y log P + (1 - Y) log(1 - P)]``;
+    ``dL/dP = w_i (P - Y) / (P (1 - P) sum w)``; fused with sigmoid: ``dL/dZ = w_i (P - Y) / sum w``.
+    """
+
+    name = "binary_crossentropy"
+    fused_activation = "sigmoid"
+
+    def value(self, Y, P, sample_weight=None):
+        Pc = _clipped(P)
+        per_element = -(Y * np.log(Pc) + (1.0 - Y) * np.log1p(-Pc))
+        return _row_sum(per_element, sample_weight) / _mean_divisor(P, sample_weight)
+
+    def gradient(self, Y, P, sample_weight=None):
+        Pc = _clipped(P)
+        G = (Pc - Y) / (Pc * (1.0 - Pc))
+        return _scale_rows(G, sample_weight, _mean_divisor(P, sample_weight))
+
+
+class CategoricalCrossEntropy(Loss):
+    """Cross-entropy between one-hot (or probability) rows ``Y`` and ``P``, averaged over the batch.
+
+    Fused with ``softmax``. ``L = -1/sum w * sum_i w_i sum_k Y_ik log P_ik``;
+    ``dL/dP = -w_i Y / (P sum w)``; fused with softmax: ``dL/dZ = w_i (P - Y) / sum w``.
+    """
+
+    name = "categorical_crossentropy"
+    fused_activation = "softmax"
+
+    def value(self, Y, P, sample_weight=None):
+        per_element = -(Y * np.log(_clipped(P)))
+        return _row_sum(per_element, sample_weight) / _mean_divisor(P, sample_weight)
+
+    def gradient(self, Y, P, sample_weight=None):
+        G = -(Y / _clipped(P))
+        return _scale_rows(G, sample_weight, _mean_divisor(P, sample_weight))
+
+
+LOSSES = {cls.name: cls for cls in (SSE, MSE, BinaryCrossEntropy, CategoricalCrossEntropy)}
+LOSSES["cross_entropy"] = CategoricalCrossEntropy
+LOSSES["log_loss"] = BinaryCrossEntropy
+
+
+def get_loss(loss):
+    """Resolve a name (see ``LOSSES``) or a :class:`Loss` instance."""
+    if isinstance(loss, Loss):
+        return loss
+    if isinstance(loss, str) and loss in LOSSES:
+        return LOSSES[loss]()
+    raise ValueError(f"unknown loss {loss!r}; known: {', '.join(sorted(LOSSES))}")

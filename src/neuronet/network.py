@@ -1,0 +1,343 @@
+"""The network: a stack of layers, a loss and an optimizer, trained by :func:`~neuronet.training.train`.
+
+All trainable arrays live in one flat vector (``parameters``) and their gradients in another
+(``gradients``); each layer's ``weights`` and ``bias`` are views into them. One call,
+``loss_and_gradients``, runs the forward pass, the loss and the backward pass.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .callbacks import Callback
+from .initializers import get_initializer, make_rng
+from .layers import Dense, Layer
+from .losses import get_loss
+from .optimizers import Adam, get_optimizer
+from .targets import check_classes, encode_targets
+from .training import train
+from .validation import check_sample_weight, check_X, resolve_dtype
+
+__all__ = ["Network"]
+
+
+class Network:
+    """A feed-forward neural network.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        Applied in order; consecutive ``Dense`` layers must agree (``n_out`` of one is ``n_in`` of the next).
+    loss : str or Loss, optional
+        Default: ``"categorical_crossentropy"`` after softmax, ``"binary_crossentropy"`` after sigmoid,
+        ``"mse"`` otherwise.
+    optimizer : str or Optimizer, optional
+        Default ``Adam()``. An optimizer instance belongs to one network.
+    init : str or callable, default "auto"
+        Weight initializer (see :mod:`neuronet.initializers`).
+    seed : int, numpy Generator or None
+        Makes initialization, shuffling, validation splits and dropout repeatable.
+    dtype : "float64" (default) or "float32"
+        Precision of every array the network computes with.
+
+    Attributes
+    ----------
+    history : dict
+        ``{"loss": [...], "val_loss": [...]}``, one entry per epoch, across successive ``fit`` calls.
+    classes_ : ndarray or None
+        The labels behind a softmax output's columns, once ``fit`` has seen labels.
+    """
+
+    def __init__(self, layers, loss=None, optimizer=None, init="auto", seed=None, dtype="float64"):
+        if isinstance(layers, Layer):
+            layers = [layers]
+        layers = list(layers)
+        if not layers or not all(isinstance(layer, Layer) for layer in layers):
+            raise TypeError("layers must be a non-empty list of neuronet layers (e.g. Dense)")
+        dense = [layer for layer in layers if isinstance(layer, Dense)]
+        if not dense:
+            raise ValueError("a network needs at least one Dense layer")
+        for a, b in zip(dense, dense[1:]):
+            if a.n_out != b.n_in:
+                raise ValueError(f"layer shapes do not chain: {a!r} gives {a.n_out} outputs but the "
+                                 f"next, {b!r}, takes {b.n_in} inputs")
+        if not isinstance(layers[-1], Dense):
+            raise ValueError(f"the last layer must be Dense, got {layers[-1]!r}")
+        self.layers = layers
+        self.dtype = resolve_dtype(dtype)
+        self.n_inputs, self.n_outputs = dense[0].n_in, dense[-1].n_out
+        self.output_activation = dense[-1].activation.name
+        self.loss = get_loss(loss if loss is not None else _default_loss(self.output_activation))
+        self.init = init
+        self.seed = seed
+        self.rng = np.random.default_rng(seed) if not isinstance(seed, np.random.Generator) else seed
+        self.classes_ = None
+        self.history = {"loss": [], "val_loss": []}
+        self.stop_training = False
+        self._fused = self.loss.fused_activation == self.output_activation
+        self._bind_parameters()
+        self.initialize(init)
+        self.optimizer = get_optimizer(optimizer if optimizer is not None else Adam())
+        self.optimizer.bind(self.parameters, self.gradients)
+
+    # ----------------------------------------------------------------------------------------------
+    # Parameters
+    def _bind_parameters(self):
+        """Lay every layer's arrays end to end in one parameter vector and one gradient vector."""
+        shapes = [(layer, name, shape) for layer in self.layers
+                  for name, shape in layer.parameter_shapes()]
+        sizes = [int(np.prod(shape)) for _, _, shape in shapes]
+        self.parameters = np.zeros(sum(sizes), dtype=self.dtype)
+        self.gradients = np.zeros(sum(sizes), dtype=self.dtype)
+        per_layer = {id(layer): ({}, {}) for layer in self.layers}
+        offset = 0
+        self._weight_slices = []
+        for (layer, name, shape), size in zip(shapes, sizes):
+            arrays, grads = per_layer[id(layer)]
+            arrays[name] = self.parameters[offset:offset + size].reshape(shape)
+            grads[name] = self.gradients[offset:offset + size].reshape(shape)
+            if name == "weights":
+                self._weight_slices.append(slice(offset, offset + size))
+            offset += size
+        for i, layer in enumerate(self.layers):
+            layer.bind(*per_layer[id(layer)], self.rng)
+            layer.needs_input_gradient = i > 0
+
+    def initialize(self, init="auto"):
+        """Draw fresh weights with initializer ``init`` (from ``seed``) and zero the biases."""
+        initializer = get_initializer(init)
+        rng = make_rng(init, self.seed if init == "tutorial" or self.seed is None else self.rng)
+        for layer in self.layers:
+            if isinstance(layer, Dense):
+                layer.weights = initializer(layer.n_in, layer.n_out, layer.activation.name, rng)
+                if layer.bias is not None:
+                    layer.bias = np.zeros(layer.n_out)
+
+    @property
+    def n_parameters(self):
+        """Number of trainable numbers in the network."""
+        return self.parameters.size
+
+    def get_flat_parameters(self):
+        """A copy of every parameter, layer by layer (weights, then bias), as one vector."""
+        return self.parameters.copy()
+
+    def set_flat_parameters(self, vector):
+        """Overwrite every parameter from a vector laid out as ``get_flat_parameters`` returns."""
+        vector = np.asarray(vector)
+        if vector.shape != self.parameters.shape:
+            raise ValueError(f"expected a parameter vector of shape {self.parameters.shape}, "
+                             f"got {vector.shape}")
+        if not np.all(np.isfinite(vector)):
+            raise ValueError("parameter vector contains NaN or infinite values")
+        self.parameters[...] = vector
+
+    # ----------------------------------------------------------------------------------------------
+    # The maths: forward, loss, backward
+    def forward(self, X, training=False):
+        """Run ``X`` (n_samples, n_inputs) through every layer; returns (n_samples, n_outputs)."""
+        A = X
+        for layer in self.layers:
+            A = layer.forward(A, training)
+        return A
+
+    def _penalty(self):
+        decay = self.optimizer.weight_decay if hasattr(self, "optimizer") else 0.0
+        if not decay:
+            return 0.0
+        return 0.5 * decay * sum(float(np.dot(self.parameters[s], self.parameters[s]))
+                                 for s in self._weight_slices)
+
+    def loss_and_gradients(self, X, Y, sample_weight=None):
+        """One forward and backward pass on validated arrays.
+
+        Returns the loss (float, including the L2 penalty) and fills ``self.gradients`` (also returned)
+        with ``dL/dparameters``.
+        """
+        P = self.forward(X, training=True)
+        loss = self.loss.value(Y, P, sample_weight)
+        output = self.layers[-1]
+        if self._fused:
+            grad = output.backward_preactivation(self.loss.fused_gradient(Y, P, sample_weight))
+        else:
+            grad = output.backward(self.loss.gradient(Y, P, sample_weight))
+        for layer in reversed(self.layers[:-1]):
+            grad = layer.backward(grad)
+        decay = self.optimizer.weight_decay
+        if decay:
+            loss += self._penalty()
+            for s in self._weight_slices:
+                self.gradients[s] += decay * self.parameters[s]
+        return loss, self.gradients
+
+    def train_step(self, X, Y, sample_weight=None):
+        """One gradient step on a batch of validated arrays; returns the batch loss before the step."""
+        loss, _ = self.loss_and_gradients(X, Y, sample_weight)
+        self.optimizer.step()
+        return loss
+
+    def evaluate_loss(self, X, Y, sample_weight=None):
+        """The loss (with the L2 penalty) on validated arrays, without touching the gradients."""
+        return self.loss.value(Y, self.forward(X), sample_weight) + self._penalty()
+
+    # ----------------------------------------------------------------------------------------------
+    # The user's API
+    def prepare(self, X, y, sample_weight=None, classes=None):
+        """Validate ``X``, ``y`` and ``sample_weight`` as ``fit`` does; returns ``(X, Y, w)`` arrays.
+
+        Labels for a softmax output are one-hot encoded, and ``classes_`` is set the first time.
+        """
+        X = check_X(X, self.n_inputs, self.dtype)
+        if classes is not None:
+            if self.output_activation != "softmax":
+                raise ValueError("classes= is only meaningful for a softmax output layer")
+            classes = check_classes(classes, self.n_outputs)
+            if self.classes_ is not None and not np.array_equal(classes, self.classes_):
+                raise ValueError(f"classes={classes.tolist()} differs from the classes of an earlier "
+                                 f"fit: {self.classes_.tolist()}")
+        known = classes if classes is not None else self.classes_
+        Y, found = encode_targets(y, X.shape[0], self.n_outputs, self.output_activation, self.dtype,
+                                  known)
+        if found is not None:
+            self.classes_ = found
+        w = check_sample_weight(sample_weight, X.shape[0], self.dtype)
+        return X, Y, w
+
+    def fit(self, X, y, epochs=1, batch_size=None, shuffle=True, validation_data=None,
+            validation_split=0.0, patience=None, min_delta=0.0, callbacks=None, sample_weight=None,
+            classes=None):
+        """Train the network; calling ``fit`` again continues from the current weights.
+
+        Parameters
+        ----------
+        X : array-like, shape (n_samples, n_inputs)
+        y : array-like
+            Targets, see :mod:`neuronet.targets`: labels for a softmax output, else numbers of shape
+            ``(n_samples,)`` or ``(n_samples, n_outputs)``.
+        epochs : int
+            Passes over the data (the tutorial's "iterations" with full batches).
+        batch_size : int or None
+            Rows per gradient step; ``None`` uses the whole set in one batch.
+        shuffle : bool
+            Reshuffle the rows before every epoch (mini-batches only), from the network's seed.
+        validation_data : (X_val, y_val) or (X_val, y_val, w_val), optional
+        validation_split : float
+            Fraction of the rows (chosen at random, from the seed) held out for validation instead.
+        patience : int, optional
+            Early stopping: stop after this many epochs without improvement of the validation loss
+            (or the training loss, without validation data), then restore the best weights.
+        min_delta : float
+            The smallest decrease that counts as an improvement.
+        callbacks : list of Callback
+        sample_weight : array-like, shape (n_samples,), optional
+        classes : array-like, optional
+            Every label of a softmax output, when ``y`` does not show them all.
+
+        Returns
+        -------
+        self
+        """
+        epochs = _count("epochs", epochs)
+        if batch_size is not None:
+            batch_size = _count("batch_size", batch_size)
+        if patience is not None:
+            patience = _count("patience", patience)
+        if not 0.0 <= float(validation_split) < 1.0:
+            raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}")
+        if validation_data is not None and validation_split:
+            raise ValueError("give validation_data or validation_split, not both")
+        callbacks = list(callbacks or [])
+        for cb in callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError(f"callbacks must be neuronet.Callback instances, got {cb!r}")
+        X, Y, w = self.prepare(X, y, sample_weight, classes)
+        validation = None
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+                raise ValueError("validation_data must be (X_val, y_val) or (X_val, y_val, sample_weight)")
+            Xv = check_X(validation_data[0], self.n_inputs, self.dtype, name="validation X")
+            Yv, _ = encode_targets(validation_data[1], Xv.shape[0], self.n_outputs,
+                                   self.output_activation, self.dtype, self.classes_)
+            wv = check_sample_weight(validation_data[2] if len(validation_data) == 3 else None,
+                                     Xv.shape[0], self.dtype)
+            validation = (Xv, Yv, wv)
+        elif validation_split:
+            n_val = int(round(X.shape[0] * float(validation_split)))
+            if n_val < 1 or n_val >= X.shape[0]:
+                raise ValueError(f"validation_split={validation_split} of {X.shape[0]} samples leaves "
+                                 "no validation or no training rows")
+            order = self.rng.permutation(X.shape[0])
+            val, keep = np.sort(order[:n_val]), np.sort(order[n_val:])
+            validation = (X[val], Y[val], None if w is None else w[val])
+            X, Y, w = X[keep], Y[keep], (None if w is None else w[keep])
+        with np.errstate(over="ignore", under="ignore"):
+            self.stopped_ = train(self, X, Y, w, epochs=epochs, batch_size=batch_size,
+                                  shuffle=bool(shuffle), validation=validation, patience=patience,
+                                  min_delta=float(min_delta), callbacks=callbacks, rng=self.rng)
+        return self
+
+    def predict(self, X):
+        """The network's outputs for ``X`` (n_samples, n_inputs): an array (n_samples, n_outputs)."""
+        X = check_X(X, self.n_inputs, self.dtype)
+        with np.errstate(over="ignore", under="ignore"):
+            return self.forward(X)
+
+    def predict_proba(self, X):
+        """Class probabilities, (n_samples, n_classes): softmax rows, or ``[1 - p, p]`` for one sigmoid unit."""
+        if self.output_activation not in ("softmax", "sigmoid"):
+            raise ValueError(f"predict_proba needs a softmax or sigmoid output, this network's output "
+                             f"is {self.output_activation!r}")
+        P = self.predict(X)
+        if self.output_activation == "sigmoid" and self.n_outputs == 1:
+            return np.hstack([1.0 - P, P])
+        return P
+
+    def predict_classes(self, X):
+        """Predicted labels: ``classes_`` for softmax outputs, 0/1 for sigmoid outputs (per unit)."""
+        P = self.predict_proba(X)
+        if self.output_activation == "softmax":
+            index = P.argmax(axis=1)
+            return index if self.classes_ is None else self.classes_[index]
+        if self.n_outputs == 1:
+            return (P[:, 1] >= 0.5).astype(int)
+        return (P >= 0.5).astype(int)
+
+    def evaluate(self, X, y, sample_weight=None):
+        """The loss on ``(X, y)`` and, for classifiers, the accuracy: ``{"loss": .., "accuracy": ..}``."""
+        Xc, Y, w = self.prepare(X, y, sample_weight)
+        result = {"loss": self.evaluate_loss(Xc, Y, w)}
+        if self.output_activation == "softmax" or (self.output_activation == "sigmoid"
+                                                   and self.n_outputs == 1):
+            P = self.forward(Xc)
+            if self.output_activation == "softmax":
+                hit = P.argmax(axis=1) == Y.argmax(axis=1)
+            else:
+                hit = (P[:, 0] >= 0.5) == (Y[:, 0] >= 0.5)
+            result["accuracy"] = float(np.average(hit, weights=w))
+        return result
+
+    def summary(self):
+        """A table of the layers, their output shapes and parameter counts, as a string."""
+        rows = [f"{'layer':<40} {'output':>10} {'parameters':>12}"]
+        width = self.n_inputs
+        for layer in self.layers:
+            count = sum(int(np.prod(s)) for _, s in layer.parameter_shapes())
+            width = getattr(layer, "n_out", width)
+            rows.append(f"{layer!r:<40} {width:>10} {count:>12,}")
+        rows.append(f"{'total':<40} {'':>10} {self.n_parameters:>12,}")
+        return "\n".join(rows)
+
+    def __repr__(self):
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        return (f"Network([\n  {inner}],\n  loss={self.loss.name!r}, optimizer={self.optimizer!r}, "
+                f"dtype={self.dtype.name!r})")
+
+
+def _default_loss(output_activation):
+    return {"softmax": "categorical_crossentropy",
+            "sigmoid": "binary_crossentropy"}.get(output_activation, "mse")
+
+
+def _count(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)

@@ -1,0 +1,177 @@
+"""Optimizers: they own their state and update the network's flat parameter vector in place.
+
+An optimizer is bound to exactly one network (``bind``); each ``step()`` reads the gradient vector the
+network's last backward pass filled and moves the parameters against it.
+
+Scalars are kept as Python floats: a NumPy float64 scalar in an expression with a float32 array would
+turn the whole update into float64.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZERS", "get_optimizer"]
+
+
+class Optimizer:
+    """Base class.
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size.
+    weight_decay : float, default 0
+        L2 penalty ``weight_decay / 2 * sum(W**2)`` over every weight matrix (not the biases); the
+        network adds it to the loss and ``weight_decay * W`` to the gradient.
+    """
+
+    def __init__(self, learning_rate, weight_decay=0.0):
+        self.learning_rate = _positive("learning_rate", learning_rate)
+        self.weight_decay = _non_negative("weight_decay", weight_decay)
+        self._params = None
+
+    def bind(self, params, grads):
+        """Attach to a network's flat parameter and gradient vectors (one network per optimizer)."""
+        if self._params is not None and self._params is not params:
+            raise ValueError(f"this {type(self).__name__} already belongs to another network; "
+                             "create one optimizer per network")
+        self._params, self._grads = params, grads
+        self.reset()
+
+    def reset(self):
+        """Forget the accumulated state (moments, step count)."""
+
+    def step(self):
+        raise NotImplementedError
+
+    def get_config(self):
+        """The constructor arguments, for saving and for ``repr``."""
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional (Nesterov) momentum, in PyTorch's form.
+
+    Plain: ``p -= lr * g``. Momentum ``mu``: ``v = mu * v + g``; ``p -= lr * v``.
+    Nesterov: ``v = mu * v + g``; ``p -= lr * (g + mu * v)``.
+    """
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=0.0):
+        super().__init__(learning_rate, weight_decay)
+        self.momentum = _non_negative("momentum", momentum)
+        if self.momentum >= 1.0:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        if nesterov and self.momentum == 0.0:
+            raise ValueError("nesterov=True needs a momentum greater than 0")
+        self.nesterov = bool(nesterov)
+
+    def reset(self):
+        self._velocity = np.zeros_like(self._params) if self.momentum else None
+        self._scratch = np.empty_like(self._params)
+
+    def step(self):
+        p, g, lr = self._params, self._grads, self.learning_rate
+        if not self.momentum:
+            p -= g if lr == 1.0 else np.multiply(g, lr, out=self._scratch)
+            return
+        v, direction = self._velocity, self._scratch
+        v *= self.momentum
+        v += g
+        if self.nesterov:
+            np.multiply(v, self.momentum, out=direction)
+            direction += g
+            direction *= lr
+        else:
+            np.multiply(v, lr, out=direction)
+        p -= direction
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015, Algorithm 1), the form PyTorch implements.
+
+    ``m = b1 m + (1 - b1) g``; ``v = b2 v + (1 - b2) g**2``;
+    ``p -= lr * (m / (1 - b1**t)) / (sqrt(v / (1 - b2**t)) + eps)``.
+    """
+
+    def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_decay=0.0):
+        super().__init__(learning_rate, weight_decay)
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not 0.0 <= float(beta) < 1.0:
+                raise ValueError(f"Adam {name} must be in [0, 1), got {beta!r}")
+        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.epsilon = _positive("epsilon", epsilon)
+
+    def reset(self):
+        self.t = 0
+        self._m = np.zeros_like(self._params)
+        self._v = np.zeros_like(self._params)
+        self._scratch = np.empty_like(self._params)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("t", None)
+        return config
+
+    def step(self):
+        p, g, m, v, tmp = self._params, self._grads, self._m, self._v, self._scratch
+        b1, b2 = self.beta1, self.beta2
+        self.t += 1
+        # m = b1 m + (1 - b1) g
+        m *= b1
+        np.multiply(g, 1.0 - b1, out=tmp)
+        m += tmp
+        # v = b2 v + (1 - b2) g^2
+        v *= b2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1.0 - b2
+        v += tmp
+        # p -= step_size * m / (sqrt(v) / sqrt(1 - b2^t) + eps), with the bias corrections folded in
+        step_size = self.learning_rate / (1.0 - b1 ** self.t)
+        np.sqrt(v, out=tmp)
+        tmp *= 1.0 / math.sqrt(1.0 - b2 ** self.t)
+        tmp += self.epsilon
+        np.divide(m, tmp, out=tmp)
+        tmp *= step_size
+        p -= tmp
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+
+
+def get_optimizer(optimizer, learning_rate=None):
+    """Resolve a name (``"sgd"``, ``"adam"``) or an :class:`Optimizer` instance."""
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if isinstance(optimizer, str) and optimizer.lower() in OPTIMIZERS:
+        cls = OPTIMIZERS[optimizer.lower()]
+        return cls() if learning_rate is None else cls(learning_rate=learning_rate)
+    raise ValueError(f"unknown optimizer {optimizer!r}; known: {', '.join(sorted(OPTIMIZERS))}")
+
+
+def _positive(name, value):
+    value = _number(name, value)
+    if not value > 0.0:
+        raise ValueError(f"{name} must be greater than 0, got {value!r}")
+    return value
+
+
+def _non_negative(name, value):
+    value = _number(name, value)
+    if not value >= 0.0:
+        raise ValueError(f"{name} must be 0 or greater, got {value!r}")
+    return value
+
+
+def _number(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return value

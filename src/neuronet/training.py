@@ -1,0 +1,126 @@
+"""The training loop: epochs of (shuffled) mini-batches, validation, early stopping, callbacks.
+
+``train`` is what ``Network.fit`` runs once the data are validated. Per batch it gathers the rows into
+reused buffers, asks the network for the loss and gradients in one pass, and lets the optimizer step.
+It never prints: progress goes to callbacks.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["train", "TrainingDiverged"]
+
+
+class TrainingDiverged(ValueError, ArithmeticError):
+    """The loss became NaN or infinite; the weights were restored to the last finite epoch."""
+
+
+class _Batches:
+    """Row indices of each mini-batch, gathered into buffers that are reused every epoch."""
+
+    def __init__(self, X, Y, sample_weight, batch_size, shuffle, rng):
+        self.X, self.Y, self.w = X, Y, sample_weight
+        n = X.shape[0]
+        self.size = n if batch_size is None else min(int(batch_size), n)
+        self.whole = self.size == n  # one full batch: no gathering, no shuffling
+        self.shuffle, self.rng = shuffle, rng
+        self.n_batches = -(-n // self.size)
+        if not self.whole:
+            self._order = np.arange(n)
+            self._X = np.empty((self.size, X.shape[1]), dtype=X.dtype)
+            self._Y = np.empty((self.size, Y.shape[1]), dtype=Y.dtype)
+
+    def __iter__(self):
+        if self.whole:
+            yield self.X, self.Y, self.w
+            return
+        if self.shuffle:
+            self.rng.shuffle(self._order)
+        for start in range(0, self.X.shape[0], self.size):
+            idx = self._order[start:start + self.size]
+            m = idx.shape[0]
+            # mode="clip" lets np.take write straight into the buffer (indices are in range anyway)
+            Xb = np.take(self.X, idx, axis=0, out=self._X[:m], mode="clip")
+            Yb = np.take(self.Y, idx, axis=0, out=self._Y[:m], mode="clip")
+            yield Xb, Yb, (None if self.w is None else self.w[idx])
+
+
+def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, patience, min_delta,
+          callbacks, rng):
+    """Run ``epochs`` epochs on already-validated arrays; return why training stopped.
+
+    ``validation`` is ``None`` or ``(X_val, Y_val, w_val)``. With ``patience`` set, training stops after
+    that many epochs without an improvement greater than ``min_delta`` of the monitored loss
+    (``val_loss`` if there is validation data, else ``loss``) and the best weights are restored.
+    """
+    batches = _Batches(X, Y, sample_weight, batch_size, shuffle, rng)
+    history = net.history
+    monitor = "val_loss" if validation is not None else "loss"
+    params = net.parameters
+    last_finite = params.copy()          # weights at the end of the last finite epoch
+    best, best_params, waited = math.inf, None, 0
+    summed = net.loss.reduction == "sum"
+    net.stop_training = False
+    stopped = "completed"
+    epoch0 = len(history["loss"])
+    for cb in callbacks:
+        cb.on_train_begin(net, {"epochs": epochs, "n_batches": batches.n_batches,
+                                "n_samples": X.shape[0]})
+    epoch = 0
+    for epoch in range(1, epochs + 1):
+        total, count = 0.0, 0.0
+        for batch, (Xb, Yb, wb) in enumerate(batches):
+            loss = net.train_step(Xb, Yb, wb)
+            if not math.isfinite(loss):
+                params[...] = last_finite
+                net.optimizer.reset()
+                raise TrainingDiverged(
+                    f"training diverged: the loss became {loss} in epoch {epoch0 + epoch}, batch "
+                    f"{batch + 1}. Try a smaller learning rate (now "
+                    f"{net.optimizer.learning_rate:g}). The weights were restored to the end of "
+                    f"epoch {epoch0 + epoch - 1}.")
+            m = Xb.shape[0] if wb is None or summed else float(wb.sum())
+            total += loss if summed else loss * m
+            count += m
+            if callbacks:
+                for cb in callbacks:
+                    cb.on_batch_end(net, batch, {"epoch": epoch0 + epoch, "loss": loss,
+                                                 "size": Xb.shape[0]})
+            if net.stop_training:
+                break
+        logs = {"loss": total if summed else total / count}
+        if validation is not None:
+            logs["val_loss"] = net.evaluate_loss(*validation)
+        history["loss"].append(logs["loss"])
+        if "val_loss" in logs:
+            history["val_loss"].append(logs["val_loss"])
+        if not math.isfinite(logs.get("val_loss", 0.0)):
+            params[...] = last_finite
+            raise TrainingDiverged(
+                f"training diverged: the validation loss became {logs['val_loss']} in epoch "
+                f"{epoch0 + epoch}. Try a smaller learning rate (now "
+                f"{net.optimizer.learning_rate:g}). The weights were restored to the end of epoch "
+                f"{epoch0 + epoch - 1}.")
+        np.copyto(last_finite, params)
+        for cb in callbacks:
+            cb.on_epoch_end(net, epoch0 + epoch, logs)
+        if patience is not None:
+            if logs[monitor] < best - min_delta:
+                best, waited = logs[monitor], 0
+                best_params = params.copy()
+                net.best_epoch_ = epoch0 + epoch
+            else:
+                waited += 1
+                if waited >= patience:
+                    stopped = "early_stopping"
+        if net.stop_training:
+            stopped = "interrupted"
+        if stopped != "completed":
+            break
+    if best_params is not None:
+        params[...] = best_params
+    for cb in callbacks:
+        cb.on_train_end(net, {"epochs_run": epoch, "stopped": stopped})
+    return stopped
