@@ -1,0 +1,58 @@
+"""`neuronet demo`, through its real entry points."""
+import io
+import subprocess
+import sys
+import types
+
+from neuronet.cli import main
+from neuronet.cli.cmd_demo import run
+
+
+def demo_args(**kw):
+    return types.SimpleNamespace(**{"iterations": 10_000, "seed": 1, "ask": False, **kw})
+
+
+def test_demo_tells_the_tutorial_story(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "[[-0.16595599]\n [ 0.44064899]\n [-0.99977125]]" in out
+    assert "Considering new situation [1, 0, 0] -> ?:\n[0.99993704]" in out
+    assert "[[ 9.67299303]\n [-0.2078435 ]\n [-4.62963669]]" in out
+    assert "XOR" in out
+
+
+def test_demo_iterations_option(capsys):
+    assert main(["demo", "--iterations", "15000"]) == 0
+    assert "[0.9999584]" in capsys.readouterr().out
+
+
+def test_demo_ask_re_asks_until_three_numbers():
+    stdin = io.StringIO("hello\n1 2\n1, 0, 0\n")
+    out = io.StringIO()
+    assert run(demo_args(ask=True), stdin=stdin, stdout=out) == 0
+    text = out.getvalue()
+    assert text.count("New situation: type three numbers") == 3
+    assert "'hello' is not three numbers" in text and "'1 2' is not three numbers" in text
+    assert "Considering new situation [1, 0, 0] -> ?:\n[0.99993704]" in text
+
+
+def test_console_script_and_module_entry_points():
+    for cmd in ([sys.executable, "-m", "neuronet", "demo", "--iterations", "100"],):
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "Considering new situation" in done.stdout
+
+
+def test_ask_at_end_of_input_is_a_clean_error():
+    done = subprocess.run([sys.executable, "-m", "neuronet", "demo", "--ask"], input="1 2\n",
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == \
+        "neuronet demo: error: no new situation given (end of input)"
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_option_exits_2():
+    done = subprocess.run([sys.executable, "-m", "neuronet", "demo", "--iterations", "0"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "must be at least 1" in done.stderr

@@ -1,0 +1,114 @@
+"""Backprop against central differences, for every activation and every loss, with and without bias."""
+import zlib
+
+import numpy as np
+import pytest
+
+import neuronet as nn
+from neuronet.activations import ACTIVATIONS
+
+HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"]
+# (output activation, loss): every loss, fused and unfused forms of the cross-entropies
+OUTPUTS = [("identity", "sse"), ("identity", "mse"), ("tanh", "mse"), ("relu", "sse"),
+           ("leaky_relu", "mse"), ("sigmoid", "mse"), ("sigmoid", "binary_crossentropy"),
+           ("softmax", "categorical_crossentropy"), ("softmax", "binary_crossentropy"),
+           ("sigmoid", "categorical_crossentropy"), ("softmax", "sse")]
+
+TOLERANCE = 1e-6
+
+
+def data_for(output, rng, n=7, n_out=3):
+    X = rng.normal(size=(n, 4))
+    if output in ("softmax", "sigmoid"):
+        Y = np.eye(n_out)[rng.integers(0, n_out, size=n)]
+    else:
+        Y = rng.normal(size=(n, n_out))
+    return X, Y
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("output,loss", OUTPUTS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_gradients_match_central_differences(hidden, output, loss, bias):
+    rng = np.random.default_rng(zlib.crc32(f"{hidden}{output}{loss}{bias}".encode()))
+    net = nn.Network([nn.Dense(4, 5, activation=hidden, bias=bias),
+                      nn.Dense(5, 3, activation=output, bias=bias)], loss=loss, seed=3)
+    X, Y = data_for(output, rng)
+    report = nn.gradcheck(net, X, Y)
+    assert len(report) == 2
+    assert max(report.values()) < TOLERANCE, report
+
+
+@pytest.mark.parametrize("output,loss", OUTPUTS)
+def test_gradients_with_sample_weight_and_weight_decay(output, loss):
+    rng = np.random.default_rng(7)
+    net = nn.Network([nn.Dense(4, 6, activation="tanh"), nn.Dense(6, 3, activation=output)],
+                     loss=loss, optimizer=nn.Adam(weight_decay=0.3), seed=0)
+    X, Y = data_for(output, rng)
+    weights = rng.uniform(0.1, 3.0, size=X.shape[0])
+    assert max(nn.gradcheck(net, X, Y, sample_weight=weights).values()) < TOLERANCE
+
+
+def test_single_output_sigmoid_with_binary_labels():
+    rng = np.random.default_rng(1)
+    net = nn.Network([nn.Dense(3, 4, activation="relu"), nn.Dense(4, 1, activation="sigmoid")], seed=1)
+    X, y = rng.normal(size=(9, 3)), rng.integers(0, 2, size=9)
+    assert max(nn.gradcheck(net, X, y).values()) < TOLERANCE
+
+
+def test_custom_activation_is_checked_and_a_wrong_derivative_is_caught():
+    nn.register_activation("softplus_test", lambda z: np.log1p(np.exp(z)),
+                           lambda z: 1 / (1 + np.exp(-z)))
+    nn.register_activation("softplus_wrong", lambda z: np.log1p(np.exp(z)),
+                           lambda z: np.exp(-z))
+    try:
+        rng = np.random.default_rng(2)
+        X, Y = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
+        good = nn.Network([nn.Dense(2, 3, activation="softplus_test"), nn.Dense(3, 1)], seed=0)
+        assert max(nn.gradcheck(good, X, Y).values()) < TOLERANCE
+        bad = nn.Network([nn.Dense(2, 3, activation="softplus_wrong"), nn.Dense(3, 1)], seed=0)
+        report = nn.gradcheck(bad, X, Y)
+        assert report[next(iter(report))] > 1e-2   # the first layer's gradient is wrong
+    finally:
+        ACTIVATIONS.pop("softplus_test")
+        ACTIVATIONS.pop("softplus_wrong")
+
+
+def test_gradcheck_leaves_parameters_untouched_and_refuses_float32():
+    net = nn.Network([nn.Dense(2, 2, activation="tanh"), nn.Dense(2, 1)], seed=0)
+    before = net.get_flat_parameters()
+    nn.gradcheck(net, np.ones((3, 2)), np.zeros(3))
+    np.testing.assert_array_equal(net.parameters, before)
+    small = nn.Network([nn.Dense(2, 1)], dtype="float32")
+    with pytest.raises(ValueError, match="float64"):
+        nn.gradcheck(small, np.ones((3, 2)), np.zeros(3))
+
+
+def test_sigmoid_is_stable_for_huge_inputs():
+    act = ACTIVATIONS["sigmoid"]()
+    for dtype in (np.float64, np.float32):
+        Z = np.array([[-1e4, -800.0, 0.0, 800.0, 1e4]], dtype=dtype)
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            A = act.forward(Z, out=np.empty_like(Z))
+        assert A.dtype == dtype
+        assert np.all(np.isfinite(A)) and A[0, 2] == 0.5
+        assert A[0, 0] < 1e-30 and A[0, -1] == 1.0
+
+
+def test_softmax_rows_sum_to_one_for_huge_logits():
+    act = ACTIVATIONS["softmax"]()
+    Z = np.array([[1000.0, 1000.0, -1000.0], [0.0, 1.0, 2.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        A = act.forward(Z, out=np.empty_like(Z))
+    np.testing.assert_allclose(A.sum(axis=1), 1.0)
+    np.testing.assert_allclose(A[0], [0.5, 0.5, 0.0])
+
+
+def test_fused_cross_entropy_is_finite_when_the_network_is_certain():
+    net = nn.Network([nn.Dense(2, 2, activation="softmax")], seed=0)
+    net.layers[0].weights = [[800.0, -800.0], [0.0, 0.0]]
+    X, y = np.array([[1.0, 0.0]]), np.array([1])  # certain of class 0, the answer is class 1
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        loss, grads = net.loss_and_gradients(*net.prepare(X, y, classes=[0, 1]))
+    assert np.isfinite(loss) and loss > 30
+    np.testing.assert_allclose(grads[:2], [1.0, -1.0])  # dL/dW row 0 = x0 * (P - Y)

@@ -1,0 +1,128 @@
+"""PyTorch (CPU, float64) as an outside oracle: same network, same data, same gradients and trajectory."""
+import numpy as np
+import pytest
+
+import neuronet as nn
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+
+def make_pair(loss="categorical_crossentropy", optimizer=None, seed=0):
+    net = nn.Network([nn.Dense(5, 8, activation="tanh"), nn.Dense(8, 6, activation="relu"),
+                      nn.Dense(6, 4, activation="softmax")], loss=loss,
+                     optimizer=optimizer or nn.Adam(learning_rate=0.01), seed=seed)
+    # non-zero biases so that their gradients and updates are really compared
+    rng = np.random.default_rng(seed + 100)
+    for layer in net.layers:
+        layer.bias = rng.normal(scale=0.1, size=layer.n_out)
+    params = []
+    for layer in net.layers:
+        params.append(torch.tensor(layer.weights.copy(), requires_grad=True))
+        params.append(torch.tensor(layer.bias.copy(), requires_grad=True))
+    return net, params
+
+
+def torch_forward(params, X):
+    W1, b1, W2, b2, W3, b3 = params
+    h1 = torch.tanh(X @ W1 + b1)
+    h2 = torch.relu(h1 @ W2 + b2)
+    return h2 @ W3 + b3  # logits
+
+
+def data(seed=1, n=32):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 5))
+    y = rng.integers(0, 4, size=n)
+    return X, y
+
+
+def flat(params, attr=None):
+    return np.concatenate([(p.grad if attr == "grad" else p).detach().numpy().ravel() for p in params])
+
+
+def test_loss_and_gradients_equal_pytorch():
+    X, y = data()
+    net, params = make_pair()
+    loss, grads = net.loss_and_gradients(*net.prepare(X, y))
+    t_loss = F.cross_entropy(torch_forward(params, torch.tensor(X)), torch.tensor(y))
+    t_loss.backward()
+    assert loss == pytest.approx(t_loss.item(), rel=1e-12)
+    np.testing.assert_allclose(grads, flat(params, "grad"), rtol=1e-8, atol=1e-12)
+
+
+def test_sample_weighted_loss_and_gradients_equal_pytorch():
+    X, y = data(seed=2)
+    w = np.random.default_rng(3).uniform(0.2, 2.0, size=len(y))
+    net, params = make_pair()
+    loss, grads = net.loss_and_gradients(*net.prepare(X, y, sample_weight=w))
+    per_sample = F.cross_entropy(torch_forward(params, torch.tensor(X)), torch.tensor(y),
+                                 reduction="none")
+    t_loss = (per_sample * torch.tensor(w)).sum() / w.sum()
+    t_loss.backward()
+    assert loss == pytest.approx(t_loss.item(), rel=1e-12)
+    np.testing.assert_allclose(grads, flat(params, "grad"), rtol=1e-8, atol=1e-12)
+
+
+def test_fifty_full_batch_adam_steps_end_on_the_same_weights():
+    X, y = data()
+    net, params = make_pair(optimizer=nn.Adam(learning_rate=0.01))
+    opt = torch.optim.Adam(params, lr=0.01, betas=(0.9, 0.999), eps=1e-8)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    for _ in range(50):
+        opt.zero_grad()
+        F.cross_entropy(torch_forward(params, Xt), yt).backward()
+        opt.step()
+    net.fit(X, y, epochs=50, batch_size=None)
+    np.testing.assert_allclose(net.parameters, flat(params), rtol=1e-6, atol=1e-12)
+    assert not np.allclose(net.parameters, make_pair()[0].parameters)  # it did move
+
+
+@pytest.mark.parametrize("momentum,nesterov", [(0.0, False), (0.9, False), (0.9, True)])
+def test_sgd_trajectories_equal_pytorch(momentum, nesterov):
+    X, y = data(seed=4)
+    net, params = make_pair(optimizer=nn.SGD(learning_rate=0.1, momentum=momentum,
+                                             nesterov=nesterov))
+    opt = torch.optim.SGD(params, lr=0.1, momentum=momentum, nesterov=nesterov)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    for _ in range(30):
+        opt.zero_grad()
+        F.cross_entropy(torch_forward(params, Xt), yt).backward()
+        opt.step()
+    net.fit(X, y, epochs=30)
+    np.testing.assert_allclose(net.parameters, flat(params), rtol=1e-7, atol=1e-12)
+
+
+def test_weight_decay_on_weights_equals_pytorch_param_groups():
+    X, y = data(seed=5)
+    net, params = make_pair(optimizer=nn.Adam(learning_rate=0.01, weight_decay=0.05))
+    opt = torch.optim.Adam([{"params": params[0::2], "weight_decay": 0.05},
+                            {"params": params[1::2], "weight_decay": 0.0}], lr=0.01)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    for _ in range(20):
+        opt.zero_grad()
+        F.cross_entropy(torch_forward(params, Xt), yt).backward()
+        opt.step()
+    net.fit(X, y, epochs=20)
+    np.testing.assert_allclose(net.parameters, flat(params), rtol=1e-6, atol=1e-12)
+
+
+def test_binary_crossentropy_and_mse_equal_pytorch():
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(16, 3))
+    Y = rng.integers(0, 2, size=(16, 2)).astype(float)
+    for loss, output in (("binary_crossentropy", "sigmoid"), ("mse", "identity")):
+        net = nn.Network([nn.Dense(3, 4, activation="tanh"), nn.Dense(4, 2, activation=output)],
+                         loss=loss, seed=0)
+        W1, b1, W2, b2 = (torch.tensor(a.copy(), requires_grad=True) for a in
+                          (net.layers[0].weights, net.layers[0].bias,
+                           net.layers[1].weights, net.layers[1].bias))
+        Z = torch.tanh(torch.tensor(X) @ W1 + b1) @ W2 + b2
+        if loss == "mse":  # ours: 1/2 * sum over outputs, mean over samples
+            t_loss = F.mse_loss(Z, torch.tensor(Y)) * Y.shape[1] / 2
+        else:  # ours: sum over outputs, mean over samples
+            t_loss = F.binary_cross_entropy_with_logits(Z, torch.tensor(Y)) * Y.shape[1]
+        t_loss.backward()
+        ours, grads = net.loss_and_gradients(*net.prepare(X, Y))
+        assert ours == pytest.approx(t_loss.item(), rel=1e-10)
+        np.testing.assert_allclose(grads, flat([W1, b1, W2, b2], "grad"), rtol=1e-8, atol=1e-12)
