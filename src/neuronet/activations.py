@@ -122,8 +122,8 @@ class LeakyReLU(Activation):
         self.slope = float(slope)
 
     def forward(self, Z, out):
-        np.multiply(Z, self.slope, out=out)
-        return np.maximum(Z, out, out=out)
+        # Z * slope is a temporary so that out may be Z itself
+        return np.maximum(Z, Z * self.slope, out=out)
 
     def backward(self, Z, A, dL_dA, out):
         np.copyto(out, dL_dA)
