@@ -315,6 +315,11 @@ class Network:
             result["accuracy"] = float(np.average(hit, weights=w))
         return result
 
+    def to_onnx(self, path):
+        """Write the network as an ONNX file (``pip install neuronet[onnx]``); see :mod:`neuronet.onnx_export`."""
+        from .onnx_export import to_onnx
+        return to_onnx(self, path)
+
     def summary(self):
         """A table of the layers, their output shapes and parameter counts, as a string."""
         rows = [f"{'layer':<40} {'output':>10} {'parameters':>12}"]

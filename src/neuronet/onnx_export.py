@@ -1,0 +1,390 @@
+"""ONNX export: a :class:`~neuronet.Network`, or a trained model with its preprocessing, as an ONNX file.
+
+The graph is built with ``onnx.helper`` and checked with ``onnx.checker`` before anything is written;
+the file is written atomically. This is the only module that imports ``onnx`` (lazily, through
+:func:`neuronet._extras.require`, so ``pip install neuronet[onnx]`` is named when it is missing).
+
+What the graph computes
+-----------------------
+A **network** takes ``X`` (n_samples, n_inputs) in the network's dtype and returns ``output``
+(n_samples, n_outputs), exactly what ``Network.predict`` returns: per ``Dense`` layer a ``MatMul``, an
+``Add`` for the bias and the activation; ``Dropout`` is the identity at prediction time and is left
+out. A softmax network that has seen labels (``classes_``) also returns ``label`` (n_samples,).
+
+A **model** (``neuronet.model.Model``: a network plus the preprocessing fitted on a CSV file) takes
+the *raw* numeric features ``X`` (n_samples, n_numeric), in the order of the preprocessor's
+``numeric_columns_``, plus one string input (n_samples, 1) per categorical column, named after the
+column. Inside the graph the numeric columns are standardized, ``(X - mean) / scale``, and the
+categorical ones one-hot encoded (a category never seen in training gives a row of zeros), then the
+network runs. Classifiers return ``label`` (n_samples,), the original labels (strings, int64,
+double or bool), and ``probabilities`` (n_samples, n_classes); regressors return ``prediction``
+(n_samples, n_outputs) with the target standardization undone. The column names, the task and the
+classes are stored in the file's ``metadata_props`` and described in its ``doc_string``.
+
+Versions
+--------
+``OPSET = 21`` and ``IR_VERSION = 10`` (the pair that ONNX 1.16 introduced) are pinned: every
+onnxruntime from 1.18 on loads them, and every operator used here has float32 *and* float64 CPU
+kernels there. ``LeakyRelu`` has no float64 kernel in onnxruntime, so leaky ReLU is written as
+``Max(Z, slope * Z)``, which is also how neuronet computes it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+import numpy as np
+
+from ._extras import require
+from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from .layers import Dense, Dropout
+
+__all__ = ["to_onnx", "build_onnx", "OPSET", "IR_VERSION"]
+
+#: The default-domain operator set the exported graphs declare.
+OPSET = 21
+#: The ONNX IR version the exported files declare (IR 10 goes with opset 21).
+IR_VERSION = 10
+
+
+class _Graph:
+    """Collects nodes, initializers, inputs and outputs; every node output gets a fresh name."""
+
+    def __init__(self, onnx, dtype):
+        self.onnx, self.helper, self.numpy_helper = onnx, onnx.helper, onnx.numpy_helper
+        self.dtype = np.dtype(dtype)
+        self.elem_type = self.helper.np_dtype_to_tensor_dtype(self.dtype)
+        self.nodes, self.initializers, self.inputs, self.outputs = [], [], [], []
+        self._count = 0
+
+    def fresh(self, stem):
+        self._count += 1
+        return f"_nn_{stem}_{self._count}"
+
+    def const(self, stem, array, dtype=None):
+        """Store ``array`` (cast to ``dtype``, default the graph's float dtype) as an initializer."""
+        array = np.asarray(array)
+        if array.dtype.kind in "OU":
+            array = np.array([str(v) for v in array.ravel()], dtype=object).reshape(array.shape)
+        else:
+            array = np.ascontiguousarray(array, dtype=dtype or self.dtype)
+        name = self.fresh(stem)
+        self.initializers.append(self.numpy_helper.from_array(array, name))
+        return name
+
+    def node(self, op, inputs, stem=None, output=None, **attrs):
+        """Append one node; returns the name of its (single) output."""
+        output = output or self.fresh(stem or op.lower())
+        self.nodes.append(self.helper.make_node(op, list(inputs), [output],
+                                                name=self.fresh(f"node_{op}"), **attrs))
+        return output
+
+    def add_input(self, name, elem_type, shape):
+        self.inputs.append(self.helper.make_tensor_value_info(name, elem_type, shape))
+        return name
+
+    def add_output(self, source, name, elem_type, shape):
+        """Expose tensor ``source`` as graph output ``name`` (through an Identity node if renamed)."""
+        if source != name:
+            self.node("Identity", [source], output=name)
+        self.outputs.append(self.helper.make_tensor_value_info(name, elem_type, shape))
+
+
+# --------------------------------------------------------------------------------------------------
+# Activations: one emitter per activation class. Anything else (a registered custom activation, a
+# user subclass) has no ONNX equivalent here and is refused.
+def _identity(graph, Z, activation):
+    return Z
+
+
+def _sigmoid(graph, Z, activation):
+    return graph.node("Sigmoid", [Z])
+
+
+def _tanh(graph, Z, activation):
+    return graph.node("Tanh", [Z])
+
+
+def _relu(graph, Z, activation):
+    return graph.node("Relu", [Z])
+
+
+def _leaky_relu(graph, Z, activation):
+    # onnxruntime has no float64 LeakyRelu kernel; max(Z, slope * Z) equals it for 0 <= slope < 1.
+    slope = graph.const("slope", np.array(activation.slope))
+    return graph.node("Max", [Z, graph.node("Mul", [Z, slope])], stem="leaky_relu")
+
+
+def _softmax(graph, Z, activation):
+    return graph.node("Softmax", [Z], axis=1)
+
+
+ACTIVATION_EMITTERS = {Identity: _identity, Sigmoid: _sigmoid, Tanh: _tanh, ReLU: _relu,
+                       LeakyReLU: _leaky_relu, Softmax: _softmax}
+
+
+def _dense(graph, A, layer, index):
+    Z = graph.node("MatMul", [A, graph.const(f"W{index}", layer.weights)], stem=f"matmul{index}")
+    if layer.has_bias:
+        Z = graph.node("Add", [Z, graph.const(f"b{index}", layer.bias)], stem=f"z{index}")
+    return ACTIVATION_EMITTERS[type(layer.activation)](graph, Z, layer.activation)
+
+
+def _dropout(graph, A, layer, index):
+    return A  # inverted dropout: the identity at prediction time
+
+
+LAYER_EMITTERS = {Dense: _dense, Dropout: _dropout}
+
+
+def _network_body(graph, network, A):
+    """Append every layer of ``network`` to ``graph``, starting from tensor ``A``; returns the output."""
+    for index, layer in enumerate(network.layers):
+        A = LAYER_EMITTERS[type(layer)](graph, A, layer, index)
+    return A
+
+
+def _check_exportable(network):
+    """Refuse, before building anything, a network with a layer or activation ONNX cannot express."""
+    for index, layer in enumerate(network.layers):
+        if type(layer) not in LAYER_EMITTERS:
+            raise ValueError(f"layer {index} {layer!r} cannot be exported to ONNX: layers of type "
+                             f"{type(layer).__name__} have no ONNX translation")
+        if isinstance(layer, Dense) and type(layer.activation) not in ACTIVATION_EMITTERS:
+            known = ", ".join(sorted(cls.name for cls in ACTIVATION_EMITTERS))
+            raise ValueError(f"layer {index} {layer!r} cannot be exported to ONNX: activation "
+                             f"{layer.activation.name!r} is a custom activation with no ONNX "
+                             f"equivalent (exportable: {known})")
+
+
+# --------------------------------------------------------------------------------------------------
+# Labels
+def _label_tensor(classes):
+    """The classes as an array onnx can store: strings, int64, float64 or bool; and its element type."""
+    classes = np.asarray(classes)
+    kind = classes.dtype.kind
+    if kind in "OUS":
+        return np.array([str(c) for c in classes], dtype=object)
+    if kind in "iu":
+        return classes.astype(np.int64)
+    if kind == "f":
+        return classes.astype(np.float64)
+    if kind == "b":
+        return classes.astype(bool)
+    raise ValueError(f"class labels of dtype {classes.dtype} cannot be stored in ONNX; "
+                     "use strings or integers")
+
+
+def _add_labels(graph, probabilities, classes):
+    """Output ``label``: ``classes[argmax(probabilities, axis=1)]``, shape (n_samples,)."""
+    table = _label_tensor(classes)
+    index = graph.node("ArgMax", [probabilities], stem="class_index", axis=1, keepdims=0)
+    label = graph.node("Gather", [graph.const("classes", table), index], stem="label", axis=0)
+    elem = graph.helper.np_dtype_to_tensor_dtype(table.dtype)
+    graph.add_output(label, "label", elem, ["N"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Network export
+def _network_graph(graph, network):
+    _check_exportable(network)
+    X = graph.add_input("X", graph.elem_type, ["N", network.n_inputs])
+    out = _network_body(graph, network, X)
+    graph.add_output(out, "output", graph.elem_type, ["N", network.n_outputs])
+    if network.output_activation == "softmax" and network.classes_ is not None:
+        _add_labels(graph, "output", network.classes_)
+    doc = (f"neuronet network: input X (N, {network.n_inputs}) {network.dtype.name}; output "
+           f"'output' (N, {network.n_outputs}) as Network.predict"
+           + ("; 'label' (N,) as Network.predict_classes" if len(graph.outputs) > 1 else ""))
+    meta = {"neuronet.kind": "network", "neuronet.inputs": json.dumps(["X"]),
+            "neuronet.dtype": network.dtype.name}
+    if network.classes_ is not None:
+        meta["neuronet.classes"] = json.dumps(np.asarray(network.classes_).tolist())
+    return doc, meta
+
+
+# --------------------------------------------------------------------------------------------------
+# Model export: preprocessing, network, then the task's outputs
+_RESERVED = {"X", "label", "probabilities", "prediction", "output"}
+
+
+def _categories_of(preprocessor):
+    """``[(column, categories), ...]`` in the order of the one-hot blocks."""
+    columns = list(getattr(preprocessor, "categorical_columns_", None) or [])
+    categories = getattr(preprocessor, "categories_", None) or []
+    if isinstance(categories, dict):
+        categories = [categories[column] for column in columns]
+    return list(zip(columns, categories))
+
+
+def _preprocessing(graph, preprocessor):
+    """Inputs and the graph that turns raw columns into the network's input; returns that tensor."""
+    numeric = [str(c) for c in preprocessor.numeric_columns_]
+    parts = []
+    if numeric:
+        X = graph.add_input("X", graph.elem_type, ["N", len(numeric)])
+        centred = graph.node("Sub", [X, graph.const("mean", preprocessor.mean_)], stem="centred")
+        parts.append(graph.node("Div", [centred, graph.const("scale", preprocessor.scale_)],
+                                stem="standardized"))
+    for column, categories in _categories_of(preprocessor):
+        name = str(column)
+        if name in _RESERVED or name.startswith("_nn_"):
+            raise ValueError(f"categorical column {name!r} cannot be exported to ONNX: its name is "
+                             f"reserved for the graph's own tensors ({', '.join(sorted(_RESERVED))}); "
+                             "rename the column and train again")
+        S = graph.add_input(name, graph.onnx.TensorProto.STRING, ["N", 1])
+        table = graph.const(f"categories_{len(parts)}", np.asarray(categories, dtype=object))
+        hit = graph.node("Equal", [S, table], stem=f"is_{len(parts)}")
+        parts.append(graph.node("Cast", [hit], stem=f"onehot_{len(parts)}", to=graph.elem_type))
+    if not parts:
+        raise ValueError("the model's preprocessor has no input columns to export")
+    return parts[0] if len(parts) == 1 else graph.node("Concat", parts, stem="features", axis=1)
+
+
+def _classifier_head(graph, model, out):
+    network = model.network
+    if network.output_activation != "softmax":
+        raise ValueError(f"a {model.task} model can be exported with a softmax output layer only; "
+                         f"this one ends in {network.layers[-1]!r}")
+    graph.add_output(out, "probabilities", graph.elem_type, ["N", network.n_outputs])
+    _add_labels(graph, "probabilities", model.classes_)
+    return "'label' (N,) the predicted class, 'probabilities' (N, n_classes) in the order of classes"
+
+
+def _regression_head(graph, model, out):
+    n = model.network.n_outputs
+    scaled = graph.node("Mul", [out, graph.const("target_scale", np.atleast_1d(model.target_scale_))],
+                        stem="scaled")
+    y = graph.node("Add", [scaled, graph.const("target_mean", np.atleast_1d(model.target_mean_))],
+                   stem="prediction")
+    graph.add_output(y, "prediction", graph.elem_type, ["N", n])
+    return f"'prediction' (N, {n}) in the target's own units"
+
+
+TASK_HEADS = {"binary": _classifier_head, "multiclass": _classifier_head,
+              "regression": _regression_head}
+
+
+def _model_graph(graph, model):
+    network, preprocessor = model.network, model.preprocessor
+    _check_exportable(network)
+    head = TASK_HEADS.get(model.task)
+    if head is None:
+        raise ValueError(f"model task {model.task!r} cannot be exported to ONNX; known tasks: "
+                         f"{', '.join(sorted(TASK_HEADS))}")
+    features = _preprocessing(graph, preprocessor)
+    outputs = head(graph, model, _network_body(graph, network, features))
+    numeric = [str(c) for c in preprocessor.numeric_columns_]
+    categorical = [str(c) for c, _ in _categories_of(preprocessor)]
+    inputs = ([f"'X' (N, {len(numeric)}) {network.dtype.name}: the raw numeric columns "
+               f"{', '.join(numeric)}"] if numeric else [])
+    inputs += [f"'{c}' (N, 1) string" for c in categorical]
+    doc = (f"neuronet {model.task} model. Inputs: {'; '.join(inputs)}. Standardization"
+           f"{' and one-hot encoding' if categorical else ''} happen inside the graph. "
+           f"Outputs: {outputs}.")
+    meta = {"neuronet.kind": "model", "neuronet.task": model.task,
+            "neuronet.dtype": network.dtype.name,
+            "neuronet.inputs": json.dumps((["X"] if numeric else []) + categorical),
+            "neuronet.numeric_columns": json.dumps(numeric),
+            "neuronet.categorical_columns": json.dumps(categorical)}
+    if model.task != "regression":
+        meta["neuronet.classes"] = json.dumps(_label_tensor(model.classes_).tolist())
+    return doc, meta
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API
+def build_onnx(model_or_network):
+    """The ONNX ``ModelProto`` for a network or a trained model, checked but not written.
+
+    Parameters
+    ----------
+    model_or_network : Network or Model
+        A :class:`~neuronet.Network`, or a model with ``network``, ``preprocessor`` and ``task``
+        (as ``neuronet.model.Model``).
+
+    Returns
+    -------
+    onnx.ModelProto
+
+    Raises
+    ------
+    ValueError
+        If a layer or activation has no ONNX equivalent (the message names the layer).
+    """
+    from .network import Network
+
+    onnx = require("onnx", "onnx")
+    require("onnx.numpy_helper", "onnx")
+    if isinstance(model_or_network, Network):
+        network, build = model_or_network, _network_graph
+    elif all(hasattr(model_or_network, a) for a in ("network", "preprocessor", "task")):
+        network, build = model_or_network.network, _model_graph
+    else:
+        raise TypeError(f"to_onnx needs a neuronet Network or Model, got "
+                        f"{type(model_or_network).__name__}")
+    graph = _Graph(onnx, network.dtype)
+    doc, meta = build(graph, model_or_network)
+    helper = onnx.helper
+    proto = helper.make_model(
+        helper.make_graph(graph.nodes, "neuronet", graph.inputs, graph.outputs, graph.initializers,
+                          doc_string=doc),
+        opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION,
+        producer_name="neuronet", producer_version=_version(), doc_string=doc)
+    helper.set_model_props(proto, meta)
+    onnx.checker.check_model(proto, full_check=True)
+    return proto
+
+
+def to_onnx(model_or_network, path):
+    """Export a network or a trained model to the ONNX file ``path`` (written atomically).
+
+    Parameters
+    ----------
+    model_or_network : Network or Model
+        See :func:`build_onnx` and the module docstring for the graph's inputs and outputs.
+    path : str or os.PathLike
+        Where to write; the folder must exist. An existing file is replaced only once the new one
+        is complete, and left untouched if the export fails.
+
+    Returns
+    -------
+    str
+        ``path``.
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ValueError(f"cannot write {path}: folder {folder} does not exist")
+    data = build_onnx(model_or_network).SerializeToString()
+    _write_atomically(path, data)
+    return path
+
+
+def _write_atomically(path, data):
+    """Write ``data`` to a temporary file next to ``path``, fsync it, then rename it over ``path``."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    except OSError as err:
+        raise OSError(err.errno, f"cannot write {path}: {err.strerror or err}") from err
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException as err:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(err, OSError):
+            raise OSError(err.errno, f"cannot write {path}: {err.strerror or err}") from err
+        raise
+
+
+def _version():
+    from . import __version__
+    return __version__
