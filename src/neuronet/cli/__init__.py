@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -41,6 +42,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
+    except BrokenPipeError:  # e.g. `neuronet demo | head`: the reader left, nothing to report
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except (UsageError, ValueError, OSError) as err:
         message = str(err) or type(err).__name__
         print(f"neuronet {args.command}: error: {message}", file=sys.stderr)
