@@ -180,7 +180,8 @@ def _add_labels(graph, probabilities, classes):
     """Output ``label``: ``classes[argmax(probabilities, axis=1)]``, shape (n_samples,)."""
     table = _label_tensor(classes)
     index = graph.node("ArgMax", [probabilities], stem="class_index", axis=1, keepdims=0)
-    label = graph.node("Gather", [graph.const("classes", table), index], stem="label", axis=0)
+    classes = graph.const("classes", table, table.dtype)
+    label = graph.node("Gather", [classes, index], stem="label", axis=0)
     elem = graph.helper.np_dtype_to_tensor_dtype(table.dtype)
     graph.add_output(label, "label", elem, ["N"])
 
@@ -257,7 +258,12 @@ def _regression_head(graph, model, out):
     scaled = graph.node("Mul", [out, graph.const("target_scale", np.atleast_1d(model.target_scale_))],
                         stem="scaled")
     y = graph.node("Add", [scaled, graph.const("target_mean", np.atleast_1d(model.target_mean_))],
-                   stem="prediction")
+                   stem="unscaled")
+    if n == 1:   # one target: shape (N,), as Model.predict returns
+        axes = graph.const("axis_1", np.array([1]), dtype=np.int64)
+        graph.add_output(graph.node("Squeeze", [y, axes], stem="prediction"), "prediction",
+                         graph.elem_type, ["N"])
+        return "'prediction' (N,) in the target's own units"
     graph.add_output(y, "prediction", graph.elem_type, ["N", n])
     return f"'prediction' (N, {n}) in the target's own units"
 
