@@ -286,9 +286,10 @@ def _model_graph(graph, model):
     inputs = ([f"'X' (N, {len(numeric)}) {network.dtype.name}: the raw numeric columns "
                f"{', '.join(numeric)}"] if numeric else [])
     inputs += [f"'{c}' (N, 1) string" for c in categorical]
-    doc = (f"neuronet {model.task} model. Inputs: {'; '.join(inputs)}. Standardization"
-           f"{' and one-hot encoding' if categorical else ''} happen inside the graph. "
-           f"Outputs: {outputs}.")
+    done = ("Standardization and one-hot encoding are" if categorical and numeric else
+            "One-hot encoding is" if categorical else "Standardization is")
+    doc = (f"neuronet {model.task} model. Inputs: {'; '.join(inputs)}. {done} done inside the "
+           f"graph. Outputs: {outputs}.")
     meta = {"neuronet.kind": "model", "neuronet.task": model.task,
             "neuronet.dtype": network.dtype.name,
             "neuronet.inputs": json.dumps((["X"] if numeric else []) + categorical),
