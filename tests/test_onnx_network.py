@@ -144,3 +144,11 @@ def test_missing_folder_is_refused(tmp_path):
 def test_not_a_network_is_a_type_error(tmp_path):
     with pytest.raises(TypeError, match="Network or Model"):
         onnx_export.to_onnx(object(), tmp_path / "m.onnx")
+
+
+def test_missing_onnx_names_the_extra(tmp_path, monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "onnx", None)     # makes `import onnx` fail
+    with pytest.raises(ImportError, match=r"pip install neuronet\[onnx\]"):
+        _random_network("relu", True, "float64").to_onnx(tmp_path / "m.onnx")
+    assert os.listdir(tmp_path) == []
