@@ -375,7 +375,7 @@ def _write_atomically(path, data):
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     except OSError as err:
-        raise OSError(err.errno, f"cannot write {path}: {err.strerror or err}") from err
+        raise _write_error(path, err) from err
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -388,8 +388,15 @@ def _write_atomically(path, data):
         except FileNotFoundError:
             pass
         if isinstance(err, OSError):
-            raise OSError(err.errno, f"cannot write {path}: {err.strerror or err}") from err
+            raise _write_error(path, err) from err
         raise
+
+
+def _write_error(path, err):
+    """An OSError whose message names ``path`` (not the temporary file) and the cause."""
+    error = OSError(f"cannot write {path}: {err.strerror or err}")
+    error.errno = err.errno
+    return error
 
 
 def _version():
