@@ -3,6 +3,7 @@
 The graph is built with ``onnx.helper`` and checked with ``onnx.checker`` before anything is written;
 the file is written atomically. This is the only module that imports ``onnx`` (lazily, through
 :func:`neuronet._extras.require`, so ``pip install neuronet[onnx]`` is named when it is missing).
+The part of the graph specific to trained tabular models lives in :mod:`neuronet.onnx_tabular`.
 
 What the graph computes
 -----------------------
@@ -138,14 +139,14 @@ def _dropout(graph, A, layer, index):
 LAYER_EMITTERS = {Dense: _dense, Dropout: _dropout}
 
 
-def _network_body(graph, network, A):
+def network_body(graph, network, A):
     """Append every layer of ``network`` to ``graph``, starting from tensor ``A``; returns the output."""
     for index, layer in enumerate(network.layers):
         A = LAYER_EMITTERS[type(layer)](graph, A, layer, index)
     return A
 
 
-def _check_exportable(network):
+def check_exportable(network):
     """Refuse, before building anything, a network with a layer or activation ONNX cannot express."""
     for index, layer in enumerate(network.layers):
         if type(layer) not in LAYER_EMITTERS:
@@ -160,7 +161,7 @@ def _check_exportable(network):
 
 # --------------------------------------------------------------------------------------------------
 # Labels
-def _label_tensor(classes):
+def label_tensor(classes):
     """The classes as an array onnx can store: strings, int64, float64 or bool; and its element type."""
     classes = np.asarray(classes)
     kind = classes.dtype.kind
@@ -176,9 +177,9 @@ def _label_tensor(classes):
                      "use strings or integers")
 
 
-def _add_labels(graph, probabilities, classes):
+def add_labels(graph, probabilities, classes):
     """Output ``label``: ``classes[argmax(probabilities, axis=1)]``, shape (n_samples,)."""
-    table = _label_tensor(classes)
+    table = label_tensor(classes)
     index = graph.node("ArgMax", [probabilities], stem="class_index", axis=1, keepdims=0)
     classes = graph.const("classes", table, table.dtype)
     label = graph.node("Gather", [classes, index], stem="label", axis=0)
@@ -189,12 +190,12 @@ def _add_labels(graph, probabilities, classes):
 # --------------------------------------------------------------------------------------------------
 # Network export
 def _network_graph(graph, network):
-    _check_exportable(network)
+    check_exportable(network)
     X = graph.add_input("X", graph.elem_type, ["N", network.n_inputs])
-    out = _network_body(graph, network, X)
+    out = network_body(graph, network, X)
     graph.add_output(out, "output", graph.elem_type, ["N", network.n_outputs])
     if network.output_activation == "softmax" and network.classes_ is not None:
-        _add_labels(graph, "output", network.classes_)
+        add_labels(graph, "output", network.classes_)
     doc = (f"neuronet network: input X (N, {network.n_inputs}) {network.dtype.name}; output "
            f"'output' (N, {network.n_outputs}) as Network.predict"
            + ("; 'label' (N,) as Network.predict_classes" if len(graph.outputs) > 1 else ""))
@@ -202,101 +203,6 @@ def _network_graph(graph, network):
             "neuronet.dtype": network.dtype.name}
     if network.classes_ is not None:
         meta["neuronet.classes"] = json.dumps(np.asarray(network.classes_).tolist())
-    return doc, meta
-
-
-# --------------------------------------------------------------------------------------------------
-# Model export: preprocessing, network, then the task's outputs
-_RESERVED = {"X", "label", "probabilities", "prediction", "output"}
-
-
-def _categories_of(preprocessor):
-    """``[(column, categories), ...]`` in the order of the one-hot blocks."""
-    columns = list(getattr(preprocessor, "categorical_columns_", None) or [])
-    categories = getattr(preprocessor, "categories_", None) or []
-    if isinstance(categories, dict):
-        categories = [categories[column] for column in columns]
-    return list(zip(columns, categories))
-
-
-def _preprocessing(graph, preprocessor):
-    """Inputs and the graph that turns raw columns into the network's input; returns that tensor."""
-    numeric = [str(c) for c in preprocessor.numeric_columns_]
-    parts = []
-    if numeric:
-        X = graph.add_input("X", graph.elem_type, ["N", len(numeric)])
-        centred = graph.node("Sub", [X, graph.const("mean", preprocessor.mean_)], stem="centred")
-        parts.append(graph.node("Div", [centred, graph.const("scale", preprocessor.scale_)],
-                                stem="standardized"))
-    for column, categories in _categories_of(preprocessor):
-        name = str(column)
-        if name in _RESERVED or name.startswith("_nn_"):
-            raise ValueError(f"categorical column {name!r} cannot be exported to ONNX: its name is "
-                             f"reserved for the graph's own tensors ({', '.join(sorted(_RESERVED))}); "
-                             "rename the column and train again")
-        S = graph.add_input(name, graph.onnx.TensorProto.STRING, ["N", 1])
-        table = graph.const(f"categories_{len(parts)}", np.asarray(categories, dtype=object))
-        hit = graph.node("Equal", [S, table], stem=f"is_{len(parts)}")
-        parts.append(graph.node("Cast", [hit], stem=f"onehot_{len(parts)}", to=graph.elem_type))
-    if not parts:
-        raise ValueError("the model's preprocessor has no input columns to export")
-    return parts[0] if len(parts) == 1 else graph.node("Concat", parts, stem="features", axis=1)
-
-
-def _classifier_head(graph, model, out):
-    network = model.network
-    if network.output_activation != "softmax":
-        raise ValueError(f"a {model.task} model can be exported with a softmax output layer only; "
-                         f"this one ends in {network.layers[-1]!r}")
-    graph.add_output(out, "probabilities", graph.elem_type, ["N", network.n_outputs])
-    _add_labels(graph, "probabilities", model.classes_)
-    return "'label' (N,) the predicted class, 'probabilities' (N, n_classes) in the order of classes"
-
-
-def _regression_head(graph, model, out):
-    n = model.network.n_outputs
-    scaled = graph.node("Mul", [out, graph.const("target_scale", np.atleast_1d(model.target_scale_))],
-                        stem="scaled")
-    y = graph.node("Add", [scaled, graph.const("target_mean", np.atleast_1d(model.target_mean_))],
-                   stem="unscaled")
-    if n == 1:   # one target: shape (N,), as Model.predict returns
-        axes = graph.const("axis_1", np.array([1]), dtype=np.int64)
-        graph.add_output(graph.node("Squeeze", [y, axes], stem="prediction"), "prediction",
-                         graph.elem_type, ["N"])
-        return "'prediction' (N,) in the target's own units"
-    graph.add_output(y, "prediction", graph.elem_type, ["N", n])
-    return f"'prediction' (N, {n}) in the target's own units"
-
-
-TASK_HEADS = {"binary": _classifier_head, "multiclass": _classifier_head,
-              "regression": _regression_head}
-
-
-def _model_graph(graph, model):
-    network, preprocessor = model.network, model.preprocessor
-    _check_exportable(network)
-    head = TASK_HEADS.get(model.task)
-    if head is None:
-        raise ValueError(f"model task {model.task!r} cannot be exported to ONNX; known tasks: "
-                         f"{', '.join(sorted(TASK_HEADS))}")
-    features = _preprocessing(graph, preprocessor)
-    outputs = head(graph, model, _network_body(graph, network, features))
-    numeric = [str(c) for c in preprocessor.numeric_columns_]
-    categorical = [str(c) for c, _ in _categories_of(preprocessor)]
-    inputs = ([f"'X' (N, {len(numeric)}) {network.dtype.name}: the raw numeric columns "
-               f"{', '.join(numeric)}"] if numeric else [])
-    inputs += [f"'{c}' (N, 1) string" for c in categorical]
-    done = ("Standardization and one-hot encoding are" if categorical and numeric else
-            "One-hot encoding is" if categorical else "Standardization is")
-    doc = (f"neuronet {model.task} model. Inputs: {'; '.join(inputs)}. {done} done inside the "
-           f"graph. Outputs: {outputs}.")
-    meta = {"neuronet.kind": "model", "neuronet.task": model.task,
-            "neuronet.dtype": network.dtype.name,
-            "neuronet.inputs": json.dumps((["X"] if numeric else []) + categorical),
-            "neuronet.numeric_columns": json.dumps(numeric),
-            "neuronet.categorical_columns": json.dumps(categorical)}
-    if model.task != "regression":
-        meta["neuronet.classes"] = json.dumps(_label_tensor(model.classes_).tolist())
     return doc, meta
 
 
@@ -327,7 +233,8 @@ def build_onnx(model_or_network):
     if isinstance(model_or_network, Network):
         network, build = model_or_network, _network_graph
     elif all(hasattr(model_or_network, a) for a in ("network", "preprocessor", "task")):
-        network, build = model_or_network.network, _model_graph
+        from .onnx_tabular import model_graph
+        network, build = model_or_network.network, model_graph
     else:
         raise TypeError(f"to_onnx needs a neuronet Network or Model, got "
                         f"{type(model_or_network).__name__}")
