@@ -1,0 +1,254 @@
+"""What NeuronetClassifier and NeuronetRegressor share: parameters -> Network, and fit / partial_fit.
+
+The estimators hold no training code of their own. ``fit`` validates the data with scikit-learn's
+``validate_data``, turns the hyper-parameters into a :class:`~neuronet.Network` (layers, loss,
+optimizer, seed, dtype) and calls ``Network.fit`` with a callback that applies scikit-learn's stopping
+rule (:mod:`neuronet._sklearn_convergence`). Subclasses say how targets are encoded and scored.
+"""
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from ._extras import require
+from ._sklearn_convergence import SklearnConvergence
+from ._sklearn_params import check_params, hidden_sizes, per_layer
+from .layers import Dense, Dropout
+from .network import Network
+from .optimizers import SGD, Adam
+from .validation import check_sample_weight
+
+require("sklearn", "sklearn")
+from sklearn.base import BaseEstimator  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
+
+__all__ = ["NeuronetEstimator", "relink_views"]
+
+_FIT_DTYPES = {"float64": np.float64, "float32": np.float32, np.float64: np.float64,
+               np.float32: np.float32, None: (np.float64, np.float32)}
+
+
+class NeuronetEstimator(BaseEstimator):
+    """Base class of the scikit-learn estimators (not for direct use).
+
+    Subclasses define ``_output_activation(n_outputs)``, ``_encode_y(y, reset, incremental)``
+    returning ``(y, Y)`` (validated labels or values, and the ``(n_samples, n_outputs)`` array the
+    network trains on), ``_class_sample_weight(y, incremental)`` and ``_validation_score``.
+    """
+
+    _stratify = False  # classifiers stratify the early-stopping split
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001,
+                 batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
+                 max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
+                 warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False,
+                 validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 n_iter_no_change=10, max_fun=15000, dropout=0.0, dtype="float64"):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dropout = dropout
+        self.dtype = dtype
+
+    # ----------------------------------------------------------------------------------------------
+    # Familiar views of the fitted network
+    @property
+    def coefs_(self):
+        """Weight matrices, layer by layer, each ``(n_in, n_out)``: views into ``network_``."""
+        return [layer.weights for layer in self.network_.layers if isinstance(layer, Dense)]
+
+    @property
+    def intercepts_(self):
+        """Bias vectors, layer by layer, each ``(n_out,)``: views into ``network_``."""
+        return [layer.bias for layer in self.network_.layers if isinstance(layer, Dense)]
+
+    # ----------------------------------------------------------------------------------------------
+    # Building the network
+    def _build_network(self, n_features, n_outputs, dtype):
+        sizes = hidden_sizes(self.hidden_layer_sizes)
+        activations = per_layer("activation", self.activation, len(sizes))
+        rates = per_layer("dropout", self.dropout, len(sizes))
+        layers, n_in = [], n_features
+        for size, activation, rate in zip(sizes, activations, rates):
+            layers.append(Dense(n_in, size, activation=activation))
+            if rate:
+                layers.append(Dropout(float(rate)))
+            n_in = size
+        layers.append(Dense(n_in, n_outputs, activation=self._output_activation(n_outputs)))
+        return Network(layers, optimizer=self._new_optimizer(), seed=_seed(self.random_state),
+                       dtype=dtype)
+
+    def _new_optimizer(self):
+        lr = float(self.learning_rate_init)
+        if self.solver == "sgd":
+            momentum = float(self.momentum)
+            return SGD(lr, momentum=momentum, nesterov=bool(self.nesterovs_momentum) and momentum > 0)
+        return Adam(lr, beta1=float(self.beta_1), beta2=float(self.beta_2),
+                    epsilon=float(self.epsilon))
+
+    def _initialize(self, n_features, n_outputs, dtype):
+        """A fresh network and a fresh record (what a first ``fit`` starts from)."""
+        self.network_ = self._build_network(n_features, n_outputs, dtype)
+        self.n_outputs_ = n_outputs
+        self.n_layers_ = len(hidden_sizes(self.hidden_layer_sizes)) + 2
+        self.out_activation_ = {"sigmoid": "logistic"}.get(self.network_.output_activation,
+                                                           self.network_.output_activation)
+        self.loss_curve_ = []
+        self.n_iter_ = 0
+        self.t_ = 0
+        self._no_improvement_count = 0
+        if self.early_stopping:
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = np.inf
+
+    # ----------------------------------------------------------------------------------------------
+    # Training
+    def _fit(self, X, y, sample_weight=None, *, incremental=False):
+        check_params(self)
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        first = not hasattr(self, "network_") or not (self.warm_start or incremental)
+        dtype = _FIT_DTYPES[self.dtype] if first else self.network_.dtype
+        X, y = validate_data(self, X, y, reset=first, dtype=dtype, multi_output=True,
+                             y_numeric=not self._stratify)
+        y, Y = self._encode_y(y, reset=first, incremental=incremental)
+        Y = np.asarray(Y, dtype=X.dtype)
+        w = _check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        w = self._class_sample_weight(y, w, incremental=incremental)
+
+        if first:
+            self._initialize(X.shape[1], Y.shape[1], X.dtype)
+        elif Y.shape[1] != self.network_.n_outputs:
+            raise ValueError(f"y has {Y.shape[1]} outputs but the fitted network has "
+                             f"{self.network_.n_outputs}; fit afresh (warm_start=False) to change it")
+        elif not incremental:  # warm start: like scikit-learn, a new optimizer (fresh moments)
+            self.network_.optimizer = self._new_optimizer()
+            self.network_.optimizer.bind(self.network_.parameters, self.network_.gradients)
+
+        validation = None
+        if self.early_stopping:
+            X, Y, y, w, validation = self._split(X, Y, y, w)
+        batch_size = self._batch_size(X.shape[0])
+        mean_weight = 1.0 if w is None else float(w.mean())
+        self.network_.optimizer.weight_decay = float(self.alpha) / (batch_size * mean_weight)
+        self.n_iter_ = 0
+        monitor = SklearnConvergence(self, X.shape[0], validation)
+        self.network_.fit(X, Y, epochs=1 if incremental else int(self.max_iter),
+                          batch_size=batch_size, shuffle=bool(self.shuffle), callbacks=[monitor],
+                          sample_weight=w)
+        if not incremental and not monitor.converged:
+            warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and "
+                          "the optimization hasn't converged yet.", ConvergenceWarning)
+        return self
+
+    def _split(self, X, Y, y, w):
+        """Hold out ``validation_fraction`` of the rows for early stopping (as MLPClassifier does)."""
+        stratify = y if self._stratify and y.ndim == 1 else None
+        arrays = [X, Y, y] if w is None else [X, Y, y, w]
+        seed = int(self.network_.rng.integers(np.iinfo(np.int32).max))
+        parts = train_test_split(*arrays, test_size=self.validation_fraction, random_state=seed,
+                                 stratify=stratify)
+        train, val = parts[0::2], parts[1::2]
+        if val[0].shape[0] < 2:
+            raise ValueError("The validation set is too small. Increase 'validation_fraction' or "
+                             "the size of your dataset.")
+        w_train, w_val = (None, None) if w is None else (train[3], val[3])
+        return train[0], train[1], train[2], w_train, (val[0], val[2], w_val)
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is going to "
+                          "be clipped")
+        return int(min(self.batch_size, n_samples))
+
+    # ----------------------------------------------------------------------------------------------
+    # Prediction
+    def _forward(self, X):
+        """The network's outputs for validated ``X``: ``(n_samples, n_outputs_)``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=self.network_.dtype)
+        return self.network_.predict(X)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "network_" in self.__dict__:
+            relink_views(self.network_)
+
+
+
+def relink_views(net):
+    """Make every layer's arrays views into ``net.parameters`` / ``net.gradients`` again.
+
+    Pickle stores a view as an independent copy, so an unpickled network's layers would no longer
+    share memory with the flat vectors the optimizer updates, and further training (``partial_fit``
+    after a trip to a Dask worker, say) would silently change nothing. The layout is the network's:
+    layer after layer, each layer's ``parameter_shapes()`` end to end.
+    """
+    offset = 0
+    for layer in net.layers:
+        arrays, grads = {}, {}
+        for name, shape in layer.parameter_shapes():
+            size = int(np.prod(shape))
+            arrays[name] = net.parameters[offset:offset + size].reshape(shape)
+            grads[name] = net.gradients[offset:offset + size].reshape(shape)
+            offset += size
+        if arrays:
+            old = {name: getattr(layer, name) for name in arrays}
+            layer.bind(arrays, grads, net.rng)
+            for name, value in old.items():
+                if not np.array_equal(value, arrays[name]):
+                    raise ValueError(f"cannot restore the parameter views of {layer!r}: the layer's "
+                                     f"{name} do not match the network's parameter vector")
+    if offset != net.parameters.size:
+        raise ValueError(f"the layers hold {offset} parameters but the network's vector has "
+                         f"{net.parameters.size}")
+
+
+def _check_sample_weight(sample_weight, n_samples, dtype):
+    """The core's check, with scikit-learn's wording for the all-zero case (users grep for it)."""
+    if sample_weight is not None and not isinstance(sample_weight, numbers.Number):
+        values = np.asarray(sample_weight)
+        if values.dtype.kind in "fiub" and values.shape == (n_samples,) and not values.any():
+            raise ValueError("sample_weight: every weight is zero; at least one sample needs a "
+                             "non-zero weight")
+    return check_sample_weight(sample_weight, n_samples, dtype)
+
+
+def _seed(random_state):
+    """An int or None for ``Network(seed=...)``; a RandomState or Generator gives a fresh int draw."""
+    if random_state is None or isinstance(random_state, numbers.Integral):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int32).max))
+    return int(random_state.integers(np.iinfo(np.int32).max))
