@@ -43,20 +43,22 @@ class Layer:
 
 
 class _Buffers:
-    """Arrays reused across batches, one set per batch size (a last, shorter batch gets its own)."""
+    """The arrays one training batch size needs, allocated once and reused for every such batch.
 
-    def __init__(self):
-        self._by_shape = {}
+    ``Z`` and ``A`` hold the pre-activation and the output, ``dZ`` the gradient ``dL_dZ``, ``dX`` the
+    gradient handed to the layer below; all ``(n_samples, ...)`` of the layer's dtype. ``dA``, where the
+    loss writes ``dL_dA`` for an output layer whose activation is not fused with the loss, is made on
+    first use.
+    """
 
-    def get(self, name, shape, dtype):
-        key = (name, shape)
-        buf = self._by_shape.get(key)
-        if buf is None or buf.dtype != dtype:
-            buf = self._by_shape[key] = np.empty(shape, dtype=dtype)
-        return buf
+    __slots__ = ("Z", "A", "dZ", "dX", "dA")
 
-    def clear(self):
-        self._by_shape.clear()
+    def __init__(self, n, n_in, n_out, dtype, identity, needs_input_gradient):
+        self.Z = np.empty((n, n_out), dtype=dtype)
+        self.A = self.Z if identity else np.empty((n, n_out), dtype=dtype)
+        self.dZ = np.empty((n, n_out), dtype=dtype)
+        self.dX = np.empty((n, n_in), dtype=dtype) if needs_input_gradient else None
+        self.dA = None
 
 
 class Dense(Layer):
@@ -94,7 +96,7 @@ class Dense(Layer):
         self._W, self.grad_weights = arrays["weights"], grads["weights"]
         self._b = arrays.get("bias")
         self.grad_bias = grads.get("bias")
-        self._buffers = _Buffers()
+        self._buffers = {}  # batch size -> _Buffers (a last, shorter batch gets its own set)
 
     # Parameters are read and written through properties so that assignment copies into the
     # network's flat vector instead of replacing the view.
@@ -119,30 +121,34 @@ class Dense(Layer):
         _assign(self._b, value, "bias")
 
     def forward(self, X, training=False):
-        """``Z = X @ W + b``, ``A = activation(Z)``; shapes ``(n_samples, n_in)`` -> ``(n_samples, n_out)``."""
-        n = X.shape[0]
+        """``Z = X @ W + b``, ``A = activation(Z)``; shapes ``(n_samples, n_in)`` -> ``(n_samples, n_out)``.
+
+        In training the results go into this batch size's reused buffers and ``X``, ``Z``, ``A`` are
+        kept for ``backward``; otherwise fresh arrays are returned (predictions outlive the call).
+        """
+        identity = isinstance(self.activation, Identity)
         if not training:
             Z = X @ self._W
             if self._b is not None:
                 Z += self._b
-            return Z if isinstance(self.activation, Identity) else self.activation.forward(Z, out=Z)
-        Z = np.matmul(X, self._W, out=self._buffers.get("Z", (n, self.n_out), self._W.dtype))
+            return Z if identity else self.activation.forward(Z, out=Z)
+        buffers = self._buffers.get(X.shape[0])
+        if buffers is None:
+            buffers = self._buffers[X.shape[0]] = _Buffers(X.shape[0], self.n_in, self.n_out,
+                                                           self._W.dtype, identity,
+                                                           self.needs_input_gradient)
+        Z = np.matmul(X, self._W, out=buffers.Z)
         if self._b is not None:
             Z += self._b
-        if isinstance(self.activation, Identity):
-            A = Z
-        else:
-            A = self.activation.forward(Z, out=self._buffers.get("A", Z.shape, Z.dtype))
-        self._X, self._Z, self._A = X, Z, A
+        A = Z if identity else self.activation.forward(Z, out=buffers.A)
+        self._X, self._Z, self._A, self._batch = X, Z, A, buffers
         return A
 
     def backward(self, dL_dA):
         """Chain rule through the activation, then through the product; returns ``dL_dX``."""
         if isinstance(self.activation, Identity):
-            dL_dZ = dL_dA
-        else:
-            out = self._buffers.get("dZ", self._Z.shape, self._Z.dtype)
-            dL_dZ = self.activation.backward(self._Z, self._A, dL_dA, out=out)
+            return self.backward_preactivation(dL_dA)
+        dL_dZ = self.activation.backward(self._Z, self._A, dL_dA, out=self._batch.dZ)
         return self.backward_preactivation(dL_dZ)
 
     def backward_preactivation(self, dL_dZ):
@@ -150,11 +156,20 @@ class Dense(Layer):
         and ``dL/dX = dL_dZ @ W.T`` (skipped for the first layer, which needs none)."""
         np.matmul(self._X.T, dL_dZ, out=self.grad_weights)
         if self.grad_bias is not None:
-            np.sum(dL_dZ, axis=0, out=self.grad_bias)
+            np.add.reduce(dL_dZ, axis=0, out=self.grad_bias)
         if not self.needs_input_gradient:
             return None
-        out = self._buffers.get("dX", self._X.shape, dL_dZ.dtype)
-        return np.matmul(dL_dZ, self._W.T, out=out)
+        return np.matmul(dL_dZ, self._W.T, out=self._batch.dX)
+
+    def output_gradient_buffer(self, preactivation):
+        """A reused ``(n_samples, n_out)`` array, the size of the last training batch, for the loss to
+        write its gradient into: ``dL_dZ`` if ``preactivation`` (a fused loss), else ``dL_dA``."""
+        batch = self._batch
+        if preactivation or isinstance(self.activation, Identity):
+            return batch.dZ
+        if batch.dA is None:
+            batch.dA = np.empty_like(batch.dZ)
+        return batch.dA
 
     def __repr__(self):
         return (f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r}"

@@ -2,7 +2,10 @@
 
 - ``value(Y, P, sample_weight=None)`` -> float, the loss of predictions ``P`` against targets ``Y``,
   both of shape ``(n_samples, n_outputs)``;
-- ``gradient(Y, P, sample_weight=None)`` -> ``dL/dP``, same shape as ``P``.
+- ``gradient(Y, P, sample_weight=None)`` -> ``dL/dP``, same shape as ``P``;
+- ``value_and_gradient(Y, P, sample_weight=None, out=None)`` -> both at once, the gradient written into
+  ``out`` when given (the network passes a buffer it reuses every batch). The base class combines the
+  two methods above; losses whose value and gradient share work override it.
 
 The cross-entropies also know the activation they pair with (``fused_activation``). When the output
 layer uses it, the network asks for ``fused_gradient(Y, P, sample_weight)``, the gradient with respect to
@@ -34,10 +37,22 @@ class Loss:
     def gradient(self, Y, P, sample_weight=None):
         raise NotImplementedError
 
-    def fused_gradient(self, Y, P, sample_weight=None):
-        """``dL/dZ`` for ``P = fused_activation(Z)``: ``(P - Y) * w / sum(w)``."""
-        dL_dZ = np.subtract(P, Y)
+    def value_and_gradient(self, Y, P, sample_weight=None, out=None):
+        """``(value(Y, P, w), gradient(Y, P, w))``, the gradient copied into ``out`` if given."""
+        dL_dP = self.gradient(Y, P, sample_weight)
+        if out is not None:
+            np.copyto(out, dL_dP)
+            dL_dP = out
+        return self.value(Y, P, sample_weight), dL_dP
+
+    def fused_gradient(self, Y, P, sample_weight=None, out=None):
+        """``dL/dZ`` for ``P = fused_activation(Z)``: ``(P - Y) * w / sum(w)``, into ``out`` if given."""
+        dL_dZ = np.subtract(P, Y, out=out)
         return _scale_rows(dL_dZ, sample_weight, _mean_divisor(P, sample_weight))
+
+    def fused_value_and_gradient(self, Y, P, sample_weight=None, out=None):
+        """``(value(Y, P, w), fused_gradient(Y, P, w, out))``: the loss and ``dL/dZ`` in one call."""
+        return self.value(Y, P, sample_weight), self.fused_gradient(Y, P, sample_weight, out)
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -81,6 +96,14 @@ class SSE(Loss):
     def gradient(self, Y, P, sample_weight=None):
         return _scale_rows(np.subtract(P, Y), sample_weight, 1.0)
 
+    def value_and_gradient(self, Y, P, sample_weight=None, out=None):
+        # The error P - Y is the gradient and, squared and summed, the loss.
+        error = np.subtract(P, Y, out=out)
+        if sample_weight is None:
+            return 0.5 * float(np.vdot(error, error)), error
+        value = 0.5 * _row_sum(error * error, sample_weight)
+        return value, _scale_rows(error, sample_weight, 1.0)
+
 
 class MSE(Loss):
     """Mean squared error, averaged over the batch and summed over outputs, halved.
@@ -97,6 +120,15 @@ class MSE(Loss):
 
     def gradient(self, Y, P, sample_weight=None):
         return _scale_rows(np.subtract(P, Y), sample_weight, _mean_divisor(P, sample_weight))
+
+    def value_and_gradient(self, Y, P, sample_weight=None, out=None):
+        error = np.subtract(P, Y, out=out)
+        divisor = _mean_divisor(P, sample_weight)
+        if sample_weight is None:
+            value = 0.5 * float(np.vdot(error, error)) / divisor
+        else:
+            value = 0.5 * _row_sum(error * error, sample_weight) / divisor
+        return value, _scale_rows(error, sample_weight, divisor)
 
 
 def _clipped(P):
@@ -136,8 +168,10 @@ class CategoricalCrossEntropy(Loss):
     fused_activation = "softmax"
 
     def value(self, Y, P, sample_weight=None):
-        per_element = -(Y * np.log(_clipped(P)))
-        return _row_sum(per_element, sample_weight) / _mean_divisor(P, sample_weight)
+        log_P = np.log(_clipped(P))
+        if sample_weight is None:  # one dot product instead of a product, a negation and two sums
+            return -float(np.vdot(Y, log_P)) / P.shape[0]
+        return -_row_sum(Y * log_P, sample_weight) / _mean_divisor(P, sample_weight)
 
     def gradient(self, Y, P, sample_weight=None):
         G = -(Y / _clipped(P))

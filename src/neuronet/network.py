@@ -6,6 +6,8 @@ All trainable arrays live in one flat vector (``parameters``) and their gradient
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .callbacks import Callback
@@ -154,12 +156,16 @@ class Network:
         with ``dL/dparameters``.
         """
         P = self.forward(X, training=True)
-        loss = self.loss.value(Y, P, sample_weight)
         output = self.layers[-1]
-        if self._fused:
-            grad = output.backward_preactivation(self.loss.fused_gradient(Y, P, sample_weight))
+        # The loss writes its gradient into a buffer the output layer reuses every batch.
+        if self._fused:  # softmax + cross-entropy, sigmoid + binary cross-entropy: dL/dZ = (P - Y) w
+            loss, dL_dZ = self.loss.fused_value_and_gradient(
+                Y, P, sample_weight, out=output.output_gradient_buffer(preactivation=True))
+            grad = output.backward_preactivation(dL_dZ)
         else:
-            grad = output.backward(self.loss.gradient(Y, P, sample_weight))
+            loss, dL_dP = self.loss.value_and_gradient(
+                Y, P, sample_weight, out=output.output_gradient_buffer(preactivation=False))
+            grad = output.backward(dL_dP)
         for layer in reversed(self.layers[:-1]):
             grad = layer.backward(grad)
         decay = self.optimizer.weight_decay
@@ -170,9 +176,13 @@ class Network:
         return loss, self.gradients
 
     def train_step(self, X, Y, sample_weight=None):
-        """One gradient step on a batch of validated arrays; returns the batch loss before the step."""
+        """One gradient step on a batch of validated arrays; returns the batch loss before the step.
+
+        A NaN or infinite loss is returned without taking the step, so the weights stay as they were.
+        """
         loss, _ = self.loss_and_gradients(X, Y, sample_weight)
-        self.optimizer.step()
+        if math.isfinite(loss):
+            self.optimizer.step()
         return loss
 
     def evaluate_loss(self, X, Y, sample_weight=None):

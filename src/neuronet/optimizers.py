@@ -97,6 +97,11 @@ class Adam(Optimizer):
 
     ``m = b1 m + (1 - b1) g``; ``v = b2 v + (1 - b2) g**2``;
     ``p -= lr * (m / (1 - b1**t)) / (sqrt(v / (1 - b2**t)) + eps)``.
+
+    Adam is memory-bound (every pass reads and writes the whole parameter vector), so the state is
+    kept in units that save passes: ``_m = m / (1 - b1)`` and ``_v = v / (1 - b2)``, which turns the
+    moment updates into ``_m = b1 _m + g`` and ``_v = b2 _v + g**2``; the constant factors move into
+    the two Python-float scalars of the step. Ten passes per step instead of thirteen.
     """
 
     def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_decay=0.0):
@@ -122,20 +127,19 @@ class Adam(Optimizer):
         p, g, m, v, tmp = self._params, self._grads, self._m, self._v, self._scratch
         b1, b2 = self.beta1, self.beta2
         self.t += 1
-        # m = b1 m + (1 - b1) g
+        # m / (1 - b1) = b1 m / (1 - b1) + g
         m *= b1
-        np.multiply(g, 1.0 - b1, out=tmp)
-        m += tmp
-        # v = b2 v + (1 - b2) g^2
+        m += g
+        # v / (1 - b2) = b2 v / (1 - b2) + g^2
         v *= b2
         np.multiply(g, g, out=tmp)
-        tmp *= 1.0 - b2
         v += tmp
-        # p -= step_size * m / (sqrt(v) / sqrt(1 - b2^t) + eps), with the bias corrections folded in
-        step_size = self.learning_rate / (1.0 - b1 ** self.t)
+        # sqrt(v_hat) + eps = c (sqrt(_v) + eps / c) with c = sqrt((1 - b2) / (1 - b2^t)), and
+        # lr m_hat = lr (1 - b1) / (1 - b1^t) _m, so p -= (lr (1 - b1) / (1 - b1^t) / c) _m / (...)
+        c = math.sqrt((1.0 - b2) / (1.0 - b2 ** self.t))
+        step_size = self.learning_rate * (1.0 - b1) / (1.0 - b1 ** self.t) / c
         np.sqrt(v, out=tmp)
-        tmp *= 1.0 / math.sqrt(1.0 - b2 ** self.t)
-        tmp += self.epsilon
+        tmp += self.epsilon / c
         np.divide(m, tmp, out=tmp)
         tmp *= step_size
         p -= tmp

@@ -27,24 +27,30 @@ class _Batches:
         self.whole = self.size == n  # one full batch: no gathering, no shuffling
         self.shuffle, self.rng = shuffle, rng
         self.n_batches = -(-n // self.size)
-        if not self.whole:
+        if self.whole:
+            self._one_batch = [(X, Y, sample_weight)]
+        else:
             self._order = np.arange(n)
             self._X = np.empty((self.size, X.shape[1]), dtype=X.dtype)
             self._Y = np.empty((self.size, Y.shape[1]), dtype=Y.dtype)
+            if sample_weight is not None:
+                self._w = np.empty(self.size, dtype=sample_weight.dtype)
 
     def __iter__(self):
-        if self.whole:
-            yield self.X, self.Y, self.w
-            return
+        return iter(self._one_batch) if self.whole else self._gather()
+
+    def _gather(self):
         if self.shuffle:
             self.rng.shuffle(self._order)
         for start in range(0, self.X.shape[0], self.size):
             idx = self._order[start:start + self.size]
             m = idx.shape[0]
-            # mode="clip" lets np.take write straight into the buffer (indices are in range anyway)
+            # One gather per array; mode="clip" lets np.take write straight into the buffer
+            # (the indices are in range anyway).
             Xb = np.take(self.X, idx, axis=0, out=self._X[:m], mode="clip")
             Yb = np.take(self.Y, idx, axis=0, out=self._Y[:m], mode="clip")
-            yield Xb, Yb, (None if self.w is None else self.w[idx])
+            wb = None if self.w is None else np.take(self.w, idx, out=self._w[:m], mode="clip")
+            yield Xb, Yb, wb
 
 
 def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, patience, min_delta,
@@ -54,17 +60,24 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
     ``validation`` is ``None`` or ``(X_val, Y_val, w_val)``. With ``patience`` set, training stops after
     that many epochs without an improvement greater than ``min_delta`` of the monitored loss
     (``val_loss`` if there is validation data, else ``loss``) and the best weights are restored.
+
+    If a loss becomes NaN or infinite, the weights are put back as they were at the end of the last
+    finite epoch and :class:`TrainingDiverged` is raised. ``train_step`` takes no step on a non-finite
+    loss, so with one full batch per epoch and no validation data the weights are already those of
+    the last epoch and no copy of them is kept: the tutorial's tiny network pays nothing per epoch.
     """
     batches = _Batches(X, Y, sample_weight, batch_size, shuffle, rng)
     history = net.history
     monitor = "val_loss" if validation is not None else "loss"
     params = net.parameters
-    last_finite = params.copy()          # weights at the end of the last finite epoch
+    snapshot = batches.n_batches > 1 or validation is not None
+    last_finite = params.copy() if snapshot else None  # weights at the end of the last finite epoch
     best, best_params, waited = math.inf, None, 0
     summed = net.loss.reduction == "sum"
     net.stop_training = False
     stopped = "completed"
     epoch0 = len(history["loss"])
+    train_step, isfinite = net.train_step, math.isfinite
     for cb in callbacks:
         cb.on_train_begin(net, {"epochs": epochs, "n_batches": batches.n_batches,
                                 "n_samples": X.shape[0]})
@@ -72,15 +85,17 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
     for epoch in range(1, epochs + 1):
         total, count = 0.0, 0.0
         for batch, (Xb, Yb, wb) in enumerate(batches):
-            loss = net.train_step(Xb, Yb, wb)
-            if not math.isfinite(loss):
-                params[...] = last_finite
+            loss = train_step(Xb, Yb, wb)
+            if not isfinite(loss):
+                if snapshot:
+                    params[...] = last_finite
                 net.optimizer.reset()
                 raise TrainingDiverged(
                     f"training diverged: the loss became {loss} in epoch {epoch0 + epoch}, batch "
                     f"{batch + 1}. Try a smaller learning rate (now "
                     f"{net.optimizer.learning_rate:g}). The weights were restored to the end of "
                     f"epoch {epoch0 + epoch - 1}.")
+            # The epoch's loss: a sum of batch sums, or a mean of batch means weighted by batch size.
             m = Xb.shape[0] if wb is None or summed else float(wb.sum())
             total += loss if summed else loss * m
             count += m
@@ -91,19 +106,19 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
             if net.stop_training:
                 break
         logs = {"loss": total if summed else total / count}
+        history["loss"].append(logs["loss"])
         if validation is not None:
             logs["val_loss"] = net.evaluate_loss(*validation)
-        history["loss"].append(logs["loss"])
-        if "val_loss" in logs:
             history["val_loss"].append(logs["val_loss"])
-        if not math.isfinite(logs.get("val_loss", 0.0)):
-            params[...] = last_finite
-            raise TrainingDiverged(
-                f"training diverged: the validation loss became {logs['val_loss']} in epoch "
-                f"{epoch0 + epoch}. Try a smaller learning rate (now "
-                f"{net.optimizer.learning_rate:g}). The weights were restored to the end of epoch "
-                f"{epoch0 + epoch - 1}.")
-        np.copyto(last_finite, params)
+            if not isfinite(logs["val_loss"]):
+                params[...] = last_finite
+                raise TrainingDiverged(
+                    f"training diverged: the validation loss became {logs['val_loss']} in epoch "
+                    f"{epoch0 + epoch}. Try a smaller learning rate (now "
+                    f"{net.optimizer.learning_rate:g}). The weights were restored to the end of "
+                    f"epoch {epoch0 + epoch - 1}.")
+        if snapshot:
+            np.copyto(last_finite, params)
         for cb in callbacks:
             cb.on_epoch_end(net, epoch0 + epoch, logs)
         if patience is not None:

@@ -1,0 +1,217 @@
+"""neuronet's speed, as ratios measured in one run: ``python bench/run.py [--threads N] [--repeats R]``.
+
+Prints one Markdown table to stdout. Every line compares two things timed in this same run, under
+the same BLAS thread limit (threadpoolctl, and ``torch.set_num_threads``); each time is the median of
+several repeats, and the competitors' repeats are interleaved so that a busy neighbour on a shared
+machine slows all of them alike.
+
+Lines (issue 5): the tutorial neuron against its bare NumPy loop; an MNIST-shaped epoch against
+scikit-learn and PyTorch; the epoch's matrix products alone against the epoch (the "BLAS limit");
+the cost per sample as the data grows and as the network widens; the peak memory of an epoch.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+from threadpoolctl import threadpool_info, threadpool_limits
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import workloads  # noqa: E402  (after the path is set)
+
+
+@dataclass
+class Row:
+    """One line of the table: what is compared, the two measurements, their ratio, the goal."""
+
+    what: str
+    measured: str
+    ratio: float
+    goal: str = ""
+    met: bool | None = None
+    notes: list = field(default_factory=list)
+
+    def cells(self):
+        status = {True: "met", False: "NOT met", None: ""}[self.met]
+        return [self.what, self.measured, f"{self.ratio:.2f}", self.goal, status]
+
+
+def median_times(candidates, repeats):
+    """Call each candidate in turn, ``repeats`` rounds; returns the median seconds of each."""
+    times = [[] for _ in candidates]
+    for _ in range(repeats):
+        for i, candidate in enumerate(candidates):
+            times[i].append(candidate())
+    return [statistics.median(t) for t in times]
+
+
+def _seconds(t):
+    return f"{t * 1e3:.0f} ms" if t < 1.0 else f"{t:.2f} s"
+
+
+# --------------------------------------------------------------------------------------------------
+def tiny(iterations, repeats):
+    """The tutorial neuron: ``Neuron.train`` against the tutorial's bare loop, per iteration."""
+    bare, ours = [], []
+    for _ in range(repeats):
+        t_bare, answer_bare = workloads.bare_tutorial_loop(iterations)
+        t_ours, answer_ours = workloads.neuronet_tutorial(iterations)
+        bare.append(t_bare / iterations)
+        ours.append(t_ours / iterations)
+    b, o = statistics.median(bare), statistics.median(ours)
+    same = "same answer" if answer_bare[0] == answer_ours[0] else "DIFFERENT answer"
+    return Row(f"tiny: Neuron.train / bare tutorial loop, per iteration ({iterations:,} iterations)",
+               f"{o * 1e6:.1f} µs vs {b * 1e6:.1f} µs, {same} ({float(answer_ours[0])!r})", o / b,
+               "≤ 1.5", o / b <= 1.5)
+
+
+def mnist(n_samples, repeats):
+    """One epoch, 784-256-128-10: neuronet against scikit-learn, PyTorch and the matrix products."""
+    X, y = workloads.mnist_shaped(n_samples)
+    ours = workloads.NeuronetEpoch(X, y)
+    rivals = [workloads.SklearnEpoch(X, y), workloads.TorchEpoch(X, y)]
+    floor = workloads.MatmulFloor(n_samples)
+    t_ours, t_sk, t_torch, t_floor = median_times([ours, *rivals, floor], repeats)
+    flops = workloads.epoch_flops(n_samples)
+    shape = f"{n_samples:,} × 784"
+    rows = [
+        Row(f"mnist-shaped epoch ({shape}): neuronet / scikit-learn",
+            f"{_seconds(t_ours)} vs {_seconds(t_sk)}", t_ours / t_sk, "≤ 0.5", t_ours / t_sk <= 0.5),
+        Row(f"mnist-shaped epoch ({shape}): neuronet / PyTorch",
+            f"{_seconds(t_ours)} vs {_seconds(t_torch)}", t_ours / t_torch, "≤ 1.0",
+            t_ours / t_torch <= 1.0),
+        Row("limit: matrix products alone / neuronet epoch",
+            f"{_seconds(t_floor)} vs {_seconds(t_ours)}; {flops / t_ours / 1e9:.0f} GFLOP/s "
+            f"(products alone {flops / t_floor / 1e9:.0f})", t_floor / t_ours, "≥ 0.70",
+            t_floor / t_ours >= 0.70),
+    ]
+    return rows, t_ours
+
+
+def cost_vs_samples(sizes, repeats):
+    """Time per epoch as the data grows: per-sample time against its median over the sizes."""
+    X, y = workloads.mnist_shaped(max(sizes), seed=1)
+    epochs = [workloads.NeuronetEpoch(X[:n], y[:n]) for n in sizes]
+    times = median_times(epochs, repeats)
+    per_sample = [t / n for t, n in zip(times, sizes)]
+    middle = statistics.median(per_sample)
+    rows = [Row(f"cost vs samples: {n:,} samples, per-sample time / median",
+                f"{_seconds(t)} per epoch, {p * 1e6:.2f} µs per sample", p / middle)
+            for n, t, p in zip(sizes, times, per_sample)]
+    deviation = max(abs(p / middle - 1.0) for p in per_sample)
+    rows.append(Row("cost vs samples: linear (max deviation of the per-sample time)",
+                    f"{deviation:.1%} over {sizes[0]:,}–{sizes[-1]:,} samples", 1.0 + deviation,
+                    "≤ 1.15", deviation <= 0.15))
+    return rows
+
+
+def cost_vs_width(widths, n_samples, repeats):
+    """Time per epoch as the network widens (hidden layers w and w/2): the share of the matrix
+    products, and GFLOP/s. Time grows with the weights, not faster."""
+    X, y = workloads.mnist_shaped(n_samples, seed=2)
+    rows = []
+    for w in widths:
+        hidden = (w, w // 2)
+        t_ours, t_floor = median_times([workloads.NeuronetEpoch(X, y, hidden),
+                                        workloads.MatmulFloor(n_samples, hidden)], repeats)
+        flops = workloads.epoch_flops(n_samples, hidden)
+        rows.append(Row(f"cost vs width: 784-{w}-{w // 2}-10, products alone / epoch",
+                        f"{_seconds(t_ours)} per epoch of {n_samples:,}, "
+                        f"{t_ours / workloads.n_weights(hidden) / n_samples * 1e9:.2f} ns per "
+                        f"weight·sample, {flops / t_ours / 1e9:.0f} GFLOP/s", t_floor / t_ours))
+    return rows
+
+
+def memory(n_samples, threads):
+    """Peak RSS of one epoch in a fresh process against the bytes of the data and the model."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+    out = subprocess.run([sys.executable, os.path.join(HERE, "memory_probe.py"),
+                          "--samples", str(n_samples), "--threads", str(threads)],
+                         capture_output=True, text=True, check=True, env=env).stdout
+    m = json.loads(out)
+    base = m["data_bytes"] + m["model_bytes"]
+    ratio = m["peak_rss"] / base
+    return Row(f"memory: peak RSS of an epoch / (data + model), {n_samples:,} samples",
+               f"{m['peak_rss'] / 2**20:.0f} MiB vs {base / 2**20:.0f} MiB (the epoch added "
+               f"{(m['peak_rss'] - m['rss_before']) / 2**20:.1f} MiB; the rest is the process "
+               "and the data)", ratio, "< 1.5", ratio < 1.5)
+
+
+# --------------------------------------------------------------------------------------------------
+def versions(threads):
+    import numpy
+    import sklearn
+    import torch
+
+    blas = [f"{i['internal_api']} {i['version']} ({i.get('architecture', '?')}, "
+            f"{i.get('threading_layer', '?')}, {i['num_threads']} thread"
+            f"{'s' if i['num_threads'] != 1 else ''})"
+            for i in threadpool_info() if i["user_api"] == "blas"]
+    return (f"python {platform.python_version()}, numpy {numpy.__version__}, scikit-learn "
+            f"{sklearn.__version__}, torch {torch.__version__} ({torch.get_num_threads()} thread"
+            f"{'s' if torch.get_num_threads() != 1 else ''}); BLAS: {'; '.join(blas) or 'none found'}; "
+            f"threads pinned to {threads}")
+
+
+def table(rows):
+    header = ["line", "measured (medians)", "ratio", "goal", "status"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="neuronet's speed as ratios (issue 5)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS (and torch) threads for every timing (default 1: on a shared "
+                             "2-core machine two threads can stall)")
+    parser.add_argument("--repeats", type=int, default=7,
+                        help="repeats of each MNIST-shaped epoch; medians are reported (default 7)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run on small data, one repeat: checks the bench works, the "
+                             "ratios mean little")
+    args = parser.parse_args(argv)
+    if args.threads < 1 or args.repeats < 1:
+        parser.error("--threads and --repeats must be at least 1")
+    if args.quick:
+        scale = dict(tiny=(2_000, 3), mnist=(3_000, 1), samples=((1_000, 2_000, 4_000), 1),
+                     widths=((64, 256), 2_000, 1), memory=5_000)
+    else:
+        curve = max(3, args.repeats // 2)
+        scale = dict(tiny=(10_000, 2 * args.repeats + 1), mnist=(60_000, args.repeats),
+                     samples=((10_000, 30_000, 60_000, 120_000), curve),
+                     widths=((64, 128, 256, 512, 1024), 20_000, curve), memory=60_000)
+
+    # Load every library with a BLAS or OpenMP pool before limiting, so that the limit reaches them
+    # all (threadpoolctl only sees libraries already loaded).
+    import sklearn.neural_network  # noqa: F401
+    import torch
+
+    with threadpool_limits(limits=args.threads):
+        torch.set_num_threads(args.threads)
+        rows = [tiny(*scale["tiny"])]
+        mnist_rows, _ = mnist(*scale["mnist"])
+        rows += mnist_rows
+        rows += cost_vs_samples(*scale["samples"])
+        rows += cost_vs_width(*scale["widths"])
+        rows.append(memory(scale["memory"], args.threads))
+        header = versions(args.threads)
+    print(f"neuronet benchmark{' (--quick: smoke run, not the figures)' if args.quick else ''}")
+    print(header)
+    print(f"medians of {scale['mnist'][1]} repeats (MNIST-shaped epochs), "
+          f"{scale['tiny'][1]} (tiny), {scale['samples'][1]} (cost curves); 784-256-128-10 ReLU, "
+          "softmax + cross-entropy, Adam lr 1e-3, batch 128, float32")
+    print()
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
