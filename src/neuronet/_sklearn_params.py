@@ -35,8 +35,8 @@ def _real_in(low, high, low_closed=True, high_closed=False):
         ok_low = value >= low if low_closed else value > low
         ok_high = high is None or (value <= high if high_closed else value < high)
         if not (ok_low and ok_high):
-            interval = (f"{'[' if low_closed else '('}{low}, "
-                        f"{'inf)' if high is None else str(high) + (']' if high_closed else ')')}")
+            upper = "inf)" if high is None else f"{high:g}{']' if high_closed else ')'}"
+            interval = f"{'[' if low_closed else '('}{low:g}, {upper}"
             raise ValueError(f"{name} must be in {interval}, got {value!r}")
     return rule
 
@@ -63,6 +63,15 @@ def _batch_size(name, value):
 def _bool(name, value):
     if not isinstance(value, (bool, np.bool_, numbers.Integral)):
         raise TypeError(f"{name} must be True or False, got {value!r}")
+
+
+def _loss(name, value):
+    if isinstance(value, str) and value == "squared_error":
+        return
+    hint = (" (hidden layer sizes go in hidden_layer_sizes=, the second positional argument, "
+            "as in MLPRegressor)" if not isinstance(value, str) else
+            "; MLPRegressor's 'poisson' is not available" if value == "poisson" else "")
+    raise ValueError(f"{name} must be 'squared_error', got {value!r}{hint}")
 
 
 def _random_state(name, value):
@@ -148,6 +157,7 @@ RULES = {
     "dropout": _dropout,
     "dtype": _dtype,
     "class_weight": _class_weight,
+    "loss": _loss,
 }
 
 
