@@ -1,0 +1,46 @@
+"""``neuronet evaluate``: score a saved model on labelled rows (loss, accuracy, confusion matrix, or MSE/MAE/R²)."""
+from __future__ import annotations
+
+from . import UsageError
+from ._common import add_json_flag, load_model, print_json, read_data
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        "evaluate", help="score a saved model on a CSV file or built-in data set",
+        description="Score MODEL on the rows of DATA, which must hold the target column: the loss and, "
+                    "for a classifier, the accuracy and the confusion matrix; for regression the "
+                    "MSE, MAE and R².")
+    p.add_argument("model", metavar="MODEL", help="a model file written by `neuronet train`")
+    p.add_argument("data", metavar="DATA", help="CSV file, or a built-in data set name")
+    p.add_argument("--target", metavar="COLUMN",
+                   help="the column holding the true values (default: the model's target)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args):
+    from ..metrics import format_confusion_matrix
+    from ..model import Model
+    model = load_model(args.model)
+    if not isinstance(model, Model):
+        raise UsageError(f"{args.model}: holds a bare network without preprocessing; evaluate needs "
+                         "a model written by `neuronet train` or neuronet.save(model)")
+    table, _, shown = read_data(args.data)
+    result = model.evaluate(table, args.target)
+    result = {"command": "evaluate", "model": args.model, "data": shown,
+              "target": args.target or model.target, "task": model.task, **result}
+    if args.json:
+        print_json(result)
+        return 0
+    print(f"{shown}: {result['n_rows']} rows, target {result['target']!r} ({model.task})")
+    print(f"loss      {result['loss']:.6g}")
+    if model.is_classifier:
+        print(f"accuracy  {result['accuracy']:.4f}")
+        print("confusion matrix (rows: true label, columns: predicted label):")
+        print(format_confusion_matrix(result["confusion_matrix"], result["classes"]))
+    else:
+        print(f"MSE       {result['mse']:.6g}")
+        print(f"MAE       {result['mae']:.6g}")
+        print(f"R2        {result['r2']:.4f}")
+    return 0

@@ -1,0 +1,69 @@
+"""``neuronet info``: what a model file holds: layers, shapes, parameters, training settings, metrics."""
+from __future__ import annotations
+
+import math
+
+from ._common import add_json_flag, load_model, print_json
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        "info", help="describe a saved model: layers, parameters, settings, metrics",
+        description="Check MODEL completely (checksums, versions, architecture) and summarize it: "
+                    "task and labels, input columns and preprocessing, layers with shapes and "
+                    "parameter counts, training settings and the final metrics.")
+    p.add_argument("model", metavar="MODEL", help="a model file")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args):
+    from ..io import read_verified
+    from ..model import Model
+    obj = load_model(args.model)
+    header, _ = read_verified(args.model)
+    net = obj.network if isinstance(obj, Model) else obj
+    layers = []
+    for layer in net.layers:
+        entry = {"layer": repr(layer),
+                 "parameters": sum(math.prod(s) for _, s in layer.parameter_shapes())}
+        if hasattr(layer, "n_out"):
+            entry.update(inputs=layer.n_in, outputs=layer.n_out, activation=layer.activation.name)
+        layers.append(entry)
+    result = {"command": "info", "model": args.model, "kind": header["kind"],
+              "format_version": 1, "library_version": header["library_version"],
+              "dtype": net.dtype.name, "loss": net.loss.name, "optimizer": net.optimizer.get_config(),
+              "layers": layers, "parameters": net.n_parameters,
+              "epochs_trained": len(net.history["loss"])}
+    if isinstance(obj, Model):
+        p = obj.preprocessor
+        result.update(task=obj.task, target=obj.target,
+                      classes=None if obj.classes_ is None else obj.classes_.tolist(),
+                      columns=p.columns_, numeric_columns=p.numeric_columns_,
+                      categorical_columns=dict(zip(p.categorical_columns_, p.categories_)),
+                      training=obj.metadata.get("training"), metrics=obj.metadata.get("metrics"),
+                      data=obj.metadata.get("data"))
+    if args.json:
+        print_json(result)
+        return 0
+    print(f"{args.model}: neuronet {result['kind']} file, format 1, written by neuronet "
+          f"{result['library_version']}")
+    if isinstance(obj, Model):
+        print(obj.summary())
+        if result["categorical_columns"]:
+            for name, cats in result["categorical_columns"].items():
+                print(f"  one-hot {name!r}: {', '.join(cats)}")
+        training = result["training"] or {}
+        if training:
+            shown = ", ".join(f"{k} {v}" for k, v in training.items())
+            print(f"training: {shown}")
+        for part, m in (result["metrics"] or {}).items():
+            if m:
+                score = (f"accuracy {m['accuracy']:.4f}" if "accuracy" in m else
+                         f"MSE {m['mse']:.4g}, MAE {m['mae']:.4g}, R2 {m['r2']:.4f}")
+                print(f"{part} metrics: {score}, loss {m['loss']:.4f} ({m['n_rows']} rows)")
+    else:
+        print(net.summary())
+    print(f"loss {net.loss.name}; optimizer {net.optimizer!r}; dtype {net.dtype.name}; "
+          f"{result['epochs_trained']} epochs in its history")
+    return 0

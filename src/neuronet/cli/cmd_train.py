@@ -1,0 +1,251 @@
+"""``neuronet train``: learn a column of a CSV file (or a built-in data set) and save the model.
+
+Exit codes: 0 trained; 2 bad input (one line on stderr); 3 the loss became NaN/infinite (the model of
+the last finite epoch is saved, never a NaN model); 130 interrupted by Ctrl-C (the best model so far
+is saved and its path printed).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import numpy as np
+
+from . import UsageError
+from ._common import (ProgressBar, add_json_flag, check_output_path, fraction, positive_float,
+                      positive_int, print_json, read_data)
+
+EXIT_DIVERGED = 3
+EXIT_INTERRUPTED = 130
+#: With fewer rows than this, no test rows are held out (the tutorial table has 4).
+MIN_ROWS_FOR_TEST = 20
+PLOT_FORMATS = (".png", ".svg", ".pdf")
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        "train", help="train a network on a CSV file or a built-in data set and save it",
+        description="Train a network to predict one column (--target) of a CSV file from the other "
+                    "columns. DATA is a CSV file with a header row, or a built-in data set "
+                    "(see `neuronet datasets`). The task (binary, multi-class, regression) is "
+                    "inferred from the target column. A seeded, stratified test split is held out "
+                    "and its accuracy reported. Exit codes: 0 done, 2 bad input, 3 the loss "
+                    "diverged (the last finite model is saved), 130 interrupted (Ctrl-C; the best "
+                    "model so far is saved).")
+    p.add_argument("data", metavar="DATA", help="CSV file, or a built-in data set name such as digits")
+    p.add_argument("--target", metavar="COLUMN",
+                   help="the column to predict (default for built-in data sets: their target)")
+    p.add_argument("--task", choices=["classification", "regression"],
+                   help="override the task inferred from the target column")
+    p.add_argument("--hidden", default="100", metavar="SIZES",
+                   help="hidden layer sizes, comma-separated, e.g. 128,64; 'none' for no hidden "
+                        "layer (default 100)")
+    p.add_argument("--activation", default="relu", help="hidden-layer activation (default relu)")
+    p.add_argument("--loss", default=None,
+                   help="loss (default: categorical_crossentropy for classes, mse for numbers)")
+    p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help="default adam")
+    p.add_argument("--lr", type=positive_float, default=1e-3, metavar="RATE",
+                   help="learning rate (default 0.001)")
+    p.add_argument("--weight-decay", type=float, default=1e-3, metavar="L2",
+                   help="L2 penalty on the weights (default 0.001)")
+    p.add_argument("--epochs", type=positive_int, default=200, metavar="N",
+                   help="number of epochs (default 200)")
+    p.add_argument("--batch-size", type=positive_int, default=32, metavar="N", help="default 32")
+    p.add_argument("--seed", type=int, default=0, help="seed for weights, splits and shuffling (default 0)")
+    p.add_argument("--validation-split", type=fraction, default=0.0, metavar="F",
+                   help="fraction of the training rows held out to watch the validation loss, e.g. "
+                        "0.1 (default 0: on small tables every row is worth training on)")
+    p.add_argument("--test-split", type=fraction, default=0.2, metavar="F",
+                   help="fraction of the rows held out for the test accuracy (default 0.2; 0 for "
+                        f"none; none either with fewer than {MIN_ROWS_FOR_TEST} rows)")
+    p.add_argument("--patience", type=int, default=0, metavar="N",
+                   help="early stopping: stop after N epochs without a better validation loss (the "
+                        "training loss without a validation split) and keep the best weights "
+                        "(default 0: off)")
+    p.add_argument("--min-delta", type=float, default=1e-4, metavar="D",
+                   help="the smallest decrease of the monitored loss that counts as better "
+                        "(default 0.0001)")
+    p.add_argument("--dtype", choices=["float64", "float32"], default="float64", help="default float64")
+    p.add_argument("--plot", metavar="FILE.png", help="write the loss curves to this image file")
+    p.add_argument("--out", metavar="MODEL", help="model file to write (default: DATA's name + .nn "
+                                                  "in the current folder)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no report, errors only")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def _hidden(text):
+    if text.strip().lower() in ("", "none", "0"):
+        return ()
+    try:
+        sizes = tuple(int(s) for s in text.split(","))
+    except ValueError:
+        raise UsageError(f"--hidden {text}: expected sizes separated by commas, such as 64,32") from None
+    if any(s < 1 for s in sizes):
+        raise UsageError(f"--hidden {text}: every size must be at least 1")
+    return sizes
+
+
+def _default_out(data):
+    stem = os.path.basename(os.fspath(data))
+    for ext in (".gz", ".csv", ".tsv", ".txt"):
+        if stem.lower().endswith(ext):
+            stem = stem[:-len(ext)]
+    return (stem or "model") + ".nn"
+
+
+def run(args):
+    from .. import io
+    from ..model import Model, infer_task
+    from ..preprocessing import RowSource, stratified_split
+    from ..training import TrainingDiverged
+
+    hidden = _hidden(args.hidden)
+    if args.patience < 0:
+        raise UsageError(f"--patience must be 0 or more, got {args.patience}")
+    out = check_output_path(args.out or _default_out(args.data), "--out")
+    plot = check_output_path(args.plot, "--plot")
+    if plot is not None and os.path.splitext(plot)[1].lower() not in PLOT_FORMATS:
+        raise UsageError(f"--plot {plot}: the file name must end in {', '.join(PLOT_FORMATS)}")
+    if plot is not None:
+        from .._extras import require
+        require("matplotlib", "plot")                # fail now, not after training
+    table, default_target, shown = read_data(args.data)
+    target = args.target or default_target
+    if target is None:
+        raise UsageError(f"--target is required: which column of {shown} should be learned? "
+                         f"The columns are {', '.join(table.columns)}")
+    source = RowSource(table)
+    if target not in table.columns:
+        raise UsageError(f"{shown}: there is no column {target!r}; the columns are "
+                         f"{', '.join(table.columns)}")
+    if len(table.columns) < 2:
+        raise UsageError(f"{shown}: the target {target!r} is the only column; there is nothing to "
+                         "learn from")
+    values = source.values(target)
+    source.check_no_missing(target, values)
+    task = infer_task(values, args.task, f"{shown}: the target column {target!r}")
+    classifier = task != "regression"
+
+    n = table.n_rows
+    test_fraction = args.test_split if n >= MIN_ROWS_FOR_TEST else 0.0
+    if test_fraction:
+        from ..model import _as_labels, _label_kind
+        labels = _as_labels(values, _label_kind(values)) if classifier else None
+        keep, held = stratified_split(n, test_fraction, args.seed, labels)
+        train_table, test_table = table.take(keep), table.take(held)
+    else:
+        train_table, test_table = table, None
+
+    model = Model.for_table(train_table, target,
+                            task="classification" if classifier else "regression", hidden=hidden,
+                            activation=args.activation, loss=args.loss, optimizer=args.optimizer,
+                            learning_rate=args.lr, weight_decay=args.weight_decay, dtype=args.dtype, seed=args.seed)
+    model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns)}
+    progress = ProgressBar(enabled=False if (args.quiet or args.json) else None)
+    stopper = _Interrupt(model.network)
+    diverged = None
+    if not args.quiet:
+        print(f"Training for up to {args.epochs} epochs (Ctrl-C stops after the current batch and "
+              f"saves the best model so far to {out})", file=sys.stderr, flush=True)
+    try:
+        with stopper, np.errstate(all="ignore"):
+            model.fit(train_table, epochs=args.epochs, batch_size=args.batch_size,
+                      validation_split=args.validation_split if n >= MIN_ROWS_FOR_TEST else 0.0,
+                      patience=args.patience or None, min_delta=args.min_delta, callbacks=[progress])
+    except TrainingDiverged as err:
+        diverged = str(err)
+    finally:
+        progress.close()
+
+    result = {"command": "train", "data": shown, "target": target, "task": task,
+              "classes": [c.item() for c in model.classes_] if classifier else None,
+              "inputs": len(model.preprocessor.columns_), "features": model.network.n_inputs,
+              "parameters": model.network.n_parameters,
+              "rows": {"train": model.metadata["training"]["n_train_rows"],
+                       "validation": model.metadata["training"]["n_validation_rows"],
+                       "test": 0 if test_table is None else test_table.n_rows},
+              "epochs_run": model.metadata["training"]["epochs_run"],
+              "stopped": "diverged" if diverged else model.network.stopped_,
+              "seconds": round(progress.seconds, 3)}
+    result["train_metrics"] = model.evaluate(train_table)
+    result["test_metrics"] = model.evaluate(test_table) if test_table is not None else None
+    model.metadata["metrics"] = {"train": result["train_metrics"], "test": result["test_metrics"]}
+    model.metadata["stopped"] = result["stopped"]
+    io.save(model, out)
+    result["out"] = out
+    result["plot"] = None
+    if plot is not None and model.network.history["loss"]:
+        from ..plotting import plot_history
+        result["plot"] = plot_history(model.network.history, plot,
+                                      title=f"{shown}: predicting {target!r}")
+    if args.json:
+        print_json(dict(result, error=diverged))
+    elif not args.quiet:
+        _report(result, model)
+    if diverged:
+        print(f"neuronet train: error: {diverged} The model of that epoch was saved to {out}",
+              file=sys.stderr)
+        return EXIT_DIVERGED
+    if result["stopped"] == "interrupted":
+        print(f"neuronet train: interrupted; the best model so far was saved to {out}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return 0
+
+
+def _report(result, model):
+    net, settings = model.network, model.metadata["training"]
+    what = (f"{result['task']}, {len(result['classes'])} classes" if result["classes"] is not None
+            else "regression")
+    print(f"Data: {result['data']}, {sum(result['rows'].values())} rows, {result['inputs']} input "
+          f"columns -> {result['features']} features; target {result['target']!r} ({what})")
+    rows = result["rows"]
+    print(f"Rows: {rows['train']} train, {rows['validation']} validation, {rows['test']} test "
+          f"(seed {settings['seed']})")
+    sizes = " -> ".join([str(net.n_inputs)] + [f"{layer.n_out} {layer.activation.name}"
+                                                for layer in net.layers if hasattr(layer, "n_out")])
+    print(f"Network: {sizes}; {net.n_parameters:,} parameters; {settings['optimizer']} "
+          f"lr {settings['learning_rate']:g}, batch {settings['batch_size']}, {settings['dtype']}")
+    why = {"completed": "all epochs run", "early_stopping": "early stopping, best weights kept",
+           "interrupted": "interrupted", "diverged": "the loss diverged"}[result["stopped"]]
+    print(f"Trained {result['epochs_run']} epochs in {result['seconds']:.1f} s ({why})")
+    for name in ("train", "test"):
+        m = result[f"{name}_metrics"]
+        if m is None:
+            print("Test: none held out (too few rows)" if name == "test" else "")
+            continue
+        score = (f"accuracy {m['accuracy']:.4f}" if "accuracy" in m else
+                 f"MSE {m['mse']:.4g}, MAE {m['mae']:.4g}, R2 {m['r2']:.4f}")
+        print(f"{name.capitalize()}: {score}, loss {m['loss']:.4f} ({m['n_rows']} rows)")
+    print(f"Saved the model to {result['out']}")
+    if result["plot"]:
+        print(f"Saved the loss curves to {result['plot']}")
+
+
+class _Interrupt:
+    """While active, the first Ctrl-C asks the network to stop after the current batch; a second one
+    interrupts at once (KeyboardInterrupt)."""
+
+    def __init__(self, net):
+        self.net = net
+        self.previous = None
+
+    def _handle(self, signum, frame):
+        if self.net.stop_training:
+            raise KeyboardInterrupt
+        self.net.stop_training = True
+        print("\nneuronet train: stopping after this batch (Ctrl-C again to abort without saving)",
+              file=sys.stderr, flush=True)
+
+    def __enter__(self):
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        except ValueError:            # not the main thread: leave Ctrl-C alone
+            self.previous = None
+        return self
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        return False

@@ -1,0 +1,306 @@
+"""A trained model for tables: preprocessing + network + what the outputs mean (labels or units).
+
+:class:`Model` is what ``neuronet train`` builds, :func:`neuronet.save` writes and
+:func:`neuronet.load` reads back. It takes raw rows (see :mod:`neuronet.preprocessing` for the accepted
+formats: a :class:`~neuronet.csvdata.Table`, a list of dicts, or a 2-D array-like of raw values in
+``preprocessor.columns_`` order) and gives back original labels or numbers in the target's units.
+
+>>> from neuronet import datasets, model                                    # doctest: +SKIP
+>>> table = datasets.load("iris")
+>>> m = model.Model.for_table(table, "species", hidden=(64,), seed=0)
+>>> m.fit(table, epochs=100).predict(table)[:2]
+array(['setosa', 'setosa'], dtype='<U10')
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import metrics
+from .csvdata import Table, is_missing, parse_number
+from .layers import Dense
+from .network import Network
+from .optimizers import OPTIMIZERS
+from .preprocessing import RowSource, TabularPreprocessor
+
+__all__ = ["Model", "TASKS", "infer_task", "MAX_CLASSES_FROM_NUMBERS"]
+
+#: The three tasks a Model can do, with the output activation and default loss of each.
+TASKS = {
+    "binary": {"output": "softmax", "loss": "categorical_crossentropy"},
+    "multiclass": {"output": "softmax", "loss": "categorical_crossentropy"},
+    "regression": {"output": "identity", "loss": "mse"},
+}
+#: A numeric target with whole numbers and at most this many distinct values is taken as class labels.
+MAX_CLASSES_FROM_NUMBERS = 20
+#: Losses that make sense for a real-valued (regression) output.
+REGRESSION_LOSSES = ("mse", "sse")
+
+
+def _label_kind(values):
+    """``"int"``, ``"float"`` or ``"str"``: how to read a column of labels."""
+    numbers = [parse_number(v) for v in values]
+    if all(x is not None for x in numbers):
+        return "int" if all(float(x).is_integer() for x in numbers) else "float"
+    return "str"
+
+
+def _as_labels(values, kind):
+    """Labels as an array of ``kind`` (see :func:`_label_kind`); ``None`` if a value does not fit it."""
+    if kind == "str":
+        return np.array([v.strip() if isinstance(v, str) else str(v) for v in values])
+    numbers = [parse_number(v) for v in values]
+    if any(x is None for x in numbers):
+        return None
+    if kind == "int":
+        if not all(float(x).is_integer() for x in numbers):
+            return None
+        return np.array([int(x) for x in numbers], dtype=np.int64)
+    return np.array(numbers, dtype=np.float64)
+
+
+def infer_task(values, task=None, where="the target column"):
+    """Decide the task for a target column of raw ``values``.
+
+    Text labels, or whole numbers with at most :data:`MAX_CLASSES_FROM_NUMBERS` distinct values, mean
+    classification (``"binary"`` with two classes, else ``"multiclass"``); other numbers mean
+    ``"regression"``. ``task`` (``"classification"`` or ``"regression"``) overrides the guess.
+    """
+    if task not in (None, "classification", "regression"):
+        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+    kind = _label_kind(values)
+    if task == "regression" or (task is None and kind != "str"):
+        if kind == "str":
+            bad = next(v for v in values if parse_number(v) is None)
+            raise ValueError(f"{where} holds text ({bad!r}), so it cannot be a regression target")
+        distinct = len(set(float(parse_number(v)) for v in values))
+        if task == "regression" or kind == "float" or distinct > MAX_CLASSES_FROM_NUMBERS:
+            return "regression"
+    distinct = np.unique(_as_labels(values, kind))
+    if distinct.size < 2:
+        raise ValueError(f"{where} has only one class ({distinct[0].item()!r}); a classifier needs "
+                         "at least two")
+    return "binary" if distinct.size == 2 else "multiclass"
+
+
+class Model:
+    """Preprocessing, a network, and the meaning of its outputs.
+
+    Parameters / attributes
+    -----------------------
+    network : Network
+        Takes ``preprocessor.transform(rows)`` (cast to ``network.dtype``).
+    preprocessor : TabularPreprocessor
+    task : {"binary", "multiclass", "regression"}
+        Classifiers (binary too) have a softmax output with one unit per class and are trained with
+        categorical cross-entropy.
+    target : str
+        The name of the target column.
+    classes_ : ndarray or None
+        Classifiers: the original labels (sorted) behind the output units.
+    target_mean_, target_scale_ : float or None
+        Regression: the network learns ``(y - target_mean_) / target_scale_``; predictions are mapped
+        back to the target's units.
+    metadata : dict
+        Training settings, final metrics, history, library version (JSON-compatible values).
+    """
+
+    def __init__(self, network, preprocessor, task, target, classes_=None, target_mean_=None,
+                 target_scale_=None, metadata=None):
+        if task not in TASKS:
+            raise ValueError(f"task must be one of {', '.join(TASKS)}, got {task!r}")
+        self.network, self.preprocessor, self.task, self.target = network, preprocessor, task, target
+        self.classes_ = None if classes_ is None else np.asarray(classes_)
+        self.target_mean_ = None if target_mean_ is None else float(target_mean_)
+        self.target_scale_ = None if target_scale_ is None else float(target_scale_)
+        self.metadata = dict(metadata or {})
+        if self.is_classifier and self.classes_ is not None:
+            self.network.classes_ = self.classes_
+
+    @property
+    def is_classifier(self):
+        return self.task != "regression"
+
+    # ----------------------------------------------------------------------------------------------
+    @classmethod
+    def for_table(cls, table, target, *, task=None, hidden=(64,), activation="relu", loss=None,
+                  optimizer="adam", learning_rate=1e-3, weight_decay=0.0, dtype="float64", seed=0):
+        """An untrained model for predicting column ``target`` of ``table`` from its other columns.
+
+        The preprocessing is fitted on ``table`` (give it the training rows only); the task is
+        inferred from the target column unless ``task`` ("classification"/"regression") is given.
+        """
+        source = RowSource(table)
+        if target not in source.names:
+            raise ValueError(f"{source.source}: there is no target column {target!r}; the columns are "
+                             f"{', '.join(source.names)}")
+        values = source.values(target)
+        source.check_no_missing(target, values)
+        where = f"{source.source}: the target column {target!r}"
+        task = infer_task(values, task, where)
+        inputs = [c for c in source.names if c != target]
+        preprocessor = TabularPreprocessor().fit(table, inputs)
+        classes, mean, scale = None, None, None
+        if task == "regression":
+            y = np.array([parse_number(v) for v in values])
+            mean, scale = float(y.mean()), float(y.std()) or 1.0
+            n_out = 1
+        else:
+            classes = np.unique(_as_labels(values, _label_kind(values)))
+            n_out = classes.size
+        spec = TASKS[task]
+        if loss is not None and task == "regression" and loss not in REGRESSION_LOSSES:
+            raise ValueError(f"loss {loss!r} does not suit a regression target; use one of "
+                             f"{', '.join(REGRESSION_LOSSES)}")
+        widths = [preprocessor.n_features_out_, *[int(h) for h in hidden]]
+        layers = [Dense(a, b, activation=activation) for a, b in zip(widths, widths[1:])]
+        layers.append(Dense(widths[-1], n_out, activation=spec["output"]))
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}; known: {', '.join(sorted(OPTIMIZERS))}")
+        net = Network(layers, loss=loss or spec["loss"], seed=seed, dtype=dtype,
+                      optimizer=OPTIMIZERS[optimizer](learning_rate=learning_rate,
+                                                      weight_decay=weight_decay))
+        settings = {"task": task, "hidden": list(widths[1:]), "activation": activation,
+                    "loss": net.loss.name, "optimizer": type(net.optimizer).__name__.lower(),
+                    "learning_rate": float(learning_rate), "weight_decay": float(weight_decay),
+                    "dtype": net.dtype.name, "seed": seed}
+        return cls(net, preprocessor, task, target, classes, mean, scale,
+                   metadata={"training": settings})
+
+    def fit(self, data, *, epochs=100, batch_size=32, validation_split=0.1, patience=10,
+            min_delta=0.0, callbacks=None):
+        """Train on ``data`` (rows holding the input columns and the target). Returns ``self``.
+
+        May raise :class:`~neuronet.TrainingDiverged`: the network then holds the weights of the last
+        finite epoch. The settings and history are recorded in ``metadata``.
+        """
+        X, Y = self._arrays(data, "fit")
+        validation_split = float(validation_split)
+        n_val = int(round(X.shape[0] * validation_split))
+        if validation_split and (n_val < 1 or n_val >= X.shape[0]):
+            validation_split = 0.0          # too few rows to hold any out: monitor the training loss
+        self.metadata.setdefault("training", {}).update(
+            {"epochs": int(epochs), "batch_size": int(batch_size),
+             "validation_split": validation_split, "patience": patience,
+             "min_delta": float(min_delta),
+             "n_train_rows": int(X.shape[0] - (n_val if validation_split else 0)),
+             "n_validation_rows": int(n_val if validation_split else 0)})
+        try:
+            self.network.fit(X, Y, epochs=epochs, batch_size=batch_size,
+                             validation_split=validation_split, patience=patience,
+                             min_delta=min_delta, callbacks=callbacks, classes=self.classes_ if self.is_classifier else None)
+        finally:
+            history = self.network.history
+            self.metadata["history"] = {k: [float(v) for v in history[k]] for k in history}
+            self.metadata["training"]["epochs_run"] = len(history["loss"])
+            self.metadata["training"]["stopped"] = getattr(self.network, "stopped_", "diverged")
+        return self
+
+    # ----------------------------------------------------------------------------------------------
+    def transform(self, rows):
+        """The network's input for ``rows``: shape ``(n_rows, network.n_inputs)``, ``network.dtype``."""
+        return self.preprocessor.transform(rows).astype(self.network.dtype, copy=False)
+
+    def predict(self, rows):
+        """Original labels (classifiers) or numbers in the target's units (regression), shape (n_rows,)."""
+        P = self.network.predict(self.transform(rows))
+        if self.is_classifier:
+            return self.classes_[P.argmax(axis=1)]
+        return P[:, 0].astype(np.float64) * self.target_scale_ + self.target_mean_
+
+    def predict_proba(self, rows):
+        """Class probabilities, shape ``(n_rows, n_classes)``, columns in ``classes_`` order."""
+        if not self.is_classifier:
+            raise ValueError("predict_proba is for classifiers; this model does regression")
+        return self.network.predict(self.transform(rows))
+
+    def evaluate(self, data, target=None):
+        """Metrics on rows that hold the target column (default: the target the model was trained on).
+
+        Returns a dict: ``n_rows`` and ``loss``, plus ``accuracy``, ``classes`` and
+        ``confusion_matrix`` (rows: true label, columns: predicted, in ``classes`` order) for a
+        classifier, or ``mse``, ``mae``, ``r2`` (in the target's units) for regression.
+        """
+        X, Y = self._arrays(data, "evaluate", target)
+        P = self.network.predict(X)
+        loss = float(self.network.loss.value(self._encode(Y), P))      # the data loss, no L2 term
+        result = {"n_rows": int(X.shape[0]), "loss": loss}
+        if self.is_classifier:
+            index = P.argmax(axis=1)
+            truth = np.searchsorted(self.classes_, Y)
+            result["accuracy"] = metrics.accuracy(truth, index)
+            result["classes"] = [c.item() for c in self.classes_]
+            result["confusion_matrix"] = metrics.confusion_matrix(truth, index,
+                                                                  len(self.classes_)).tolist()
+        else:
+            pred = P[:, 0].astype(np.float64) * self.target_scale_ + self.target_mean_
+            result.update(metrics.regression_metrics(Y, pred))
+        return result
+
+    def _encode(self, y):
+        if self.is_classifier:
+            Y = np.zeros((y.shape[0], self.classes_.size), dtype=self.network.dtype)
+            Y[np.arange(y.shape[0]), np.searchsorted(self.classes_, y)] = 1.0
+            return Y
+        return ((y - self.target_mean_) / self.target_scale_).astype(self.network.dtype)[:, None]
+
+    def _arrays(self, data, purpose, target=None):
+        """``(X, y)`` for rows holding the target: network input and labels (or target numbers)."""
+        target = target or self.target
+        source = RowSource(data, None if isinstance(data, Table) else
+                           [*self.preprocessor.columns_, target])
+        if target not in source.names:
+            raise ValueError(f"{source.source}: there is no target column {target!r} to {purpose} "
+                             f"with; the columns are {', '.join(source.names)}")
+        values = source.values(target)
+        source.check_no_missing(target, values)
+        X = self.transform(data if isinstance(data, Table) else _inputs_only(data, source, target))
+        if self.is_classifier:
+            kind = {"i": "int", "f": "float"}.get(self.classes_.dtype.kind, "str")
+            y = _as_labels(values, kind)
+            known = set(self.classes_.tolist())
+            bad = [i for i in range(len(values)) if y is None or y[i].item() not in known]
+            if bad:
+                text = values[bad[0]].strip() if isinstance(values[bad[0]], str) else values[bad[0]]
+                raise ValueError(f"{source.where(bad[0], target)}: label {text!r} was never seen in "
+                                 f"training ({len(bad)} row{'s' if len(bad) > 1 else ''} with unknown "
+                                 f"labels); the model knows {', '.join(map(repr, known_sorted(self)))}")
+            return X, y
+        return X, _regression_targets(source, target, values)
+
+    # ----------------------------------------------------------------------------------------------
+    def summary(self):
+        """Layers, shapes, parameter counts, the preprocessing and the task, as a string."""
+        p = self.preprocessor
+        lines = [f"task: {self.task} (target column {self.target!r})"]
+        if self.is_classifier:
+            lines.append(f"classes: {', '.join(map(str, self.classes_.tolist()))}")
+        lines.append(f"inputs: {len(p.columns_)} columns ({len(p.numeric_columns_)} numeric, "
+                     f"{len(p.categorical_columns_)} categorical) -> {p.n_features_out_} features")
+        lines.append(self.network.summary())
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (f"Model(task={self.task!r}, target={self.target!r}, inputs={len(self.preprocessor.columns_)}"
+                f", parameters={self.network.n_parameters})")
+
+
+def known_sorted(model):
+    return [c.item() for c in model.classes_]
+
+
+def _inputs_only(data, source, target):
+    if hasattr(source, "dicts"):
+        return data
+    columns = [source.names.index(c) for c in source.names if c != target]
+    return source.array[:, columns]
+
+
+def _regression_targets(source, target, values):
+    y = np.empty(len(values))
+    for i, v in enumerate(values):
+        x = parse_number(v)
+        if x is None or is_missing(v):
+            raise ValueError(f"{source.where(i, target)}: {v!r} is not a finite number, but the target "
+                             "is numeric")
+        y[i] = x
+    return y

@@ -1,0 +1,269 @@
+"""Turning raw table rows into the numbers a network takes: standardized numbers, one-hot categories.
+
+:class:`TabularPreprocessor` is fitted on the training rows only and stored in the model file, so a
+saved model takes raw rows (text from a CSV file, dicts, or arrays) at prediction time.
+
+Rows may be given as
+
+- a :class:`~neuronet.csvdata.Table` (what :func:`~neuronet.csvdata.read_csv` returns; values are
+  text, columns are found by name, messages name ``file:line`` and the column);
+- a list of dicts ``{column name: value}`` (messages name the row, 0-based);
+- a 2-D array-like of raw values whose columns are in ``columns_`` order (numbers or text).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .csvdata import Table, is_missing, parse_number
+
+__all__ = ["TabularPreprocessor", "RowSource", "stratified_split"]
+
+
+class RowSource:
+    """A uniform view of the accepted row formats: ``n_rows``, ``names``, ``values(name)``, ``where(i)``."""
+
+    def __init__(self, data, columns=None):
+        self.table = data if isinstance(data, Table) else None
+        if self.table is not None:
+            self.names = list(data.columns)
+            self.n_rows = data.n_rows
+            self.source = data.source
+        elif isinstance(data, (list, tuple)) and data and all(isinstance(r, dict) for r in data):
+            self.names = list(columns) if columns is not None else list(data[0])
+            self.n_rows = len(data)
+            self.dicts = data
+            self.source = "rows"
+            for i, row in enumerate(data):
+                absent = [c for c in self.names if c not in row]
+                if absent:
+                    raise ValueError(f"row {i} has no value for column{'s' if len(absent) > 1 else ''} "
+                                     f"{', '.join(map(repr, absent))}")
+        else:
+            array = np.asarray(data, dtype=object)
+            if array.ndim != 2 or array.shape[0] == 0:
+                raise ValueError(f"rows must be a non-empty 2-D array-like (n_rows, n_columns), a list "
+                                 f"of dicts or a Table; got shape {array.shape}")
+            if columns is None:
+                columns = [f"x{i}" for i in range(array.shape[1])]
+            if array.shape[1] != len(columns):
+                raise ValueError(f"rows have {array.shape[1]} columns but {len(columns)} are expected "
+                                 f"({', '.join(columns)})")
+            self.names = list(columns)
+            self.n_rows = array.shape[0]
+            self.array = array
+            self.source = "rows"
+
+    def values(self, name):
+        """The raw values of column ``name``, one per row (a list)."""
+        if self.table is not None:
+            return self.table.column(name)
+        if hasattr(self, "dicts"):
+            return [row[name] for row in self.dicts]
+        return list(self.array[:, self.names.index(name)])
+
+    def where(self, i, name=None):
+        """Where row ``i`` (and column ``name``) is, for messages: ``file:line, column 3 'x'`` or ``row 4``."""
+        if self.table is not None:
+            place = self.table.where(i)
+            if name is not None:
+                place += f", column {self.table.index(name) + 1} ({name!r})"
+            return place
+        return f"row {i}" + (f", column {name!r}" if name is not None else "")
+
+    def rows_text(self, indices, limit=8):
+        """'lines 3, 9' or 'rows 2, 8' for a list of 0-based row indices."""
+        if self.table is not None:
+            shown = [str(self.table.lines[i]) for i in indices[:limit]]
+            word = "line" if len(indices) == 1 else "lines"
+        else:
+            shown = [str(i) for i in indices[:limit]]
+            word = "row" if len(indices) == 1 else "rows"
+        more = f", ... ({len(indices)} in all)" if len(indices) > limit else ""
+        return f"{word} {', '.join(shown)}{more}"
+
+    def check_no_missing(self, name, values):
+        missing = [i for i, v in enumerate(values) if is_missing(v)]
+        if missing:
+            at = f"{self.source}: " if self.table is not None else ""
+            column = (f"column {self.table.index(name) + 1} ({name!r})" if self.table is not None
+                      else f"column {name!r}")
+            raise ValueError(f"{at}missing values in {column} at {self.rows_text(missing)}; "
+                             "fill them in or remove those rows")
+
+
+def numeric_values(source, name, values):
+    """``values`` as a float64 array; a ``ValueError`` at the first value that is not a finite number."""
+    out = np.empty(len(values), dtype=np.float64)
+    for i, v in enumerate(values):
+        x = parse_number(v)
+        if x is None:
+            raise ValueError(f"{source.where(i, name)}: {_text(v)!r} is not a finite number, but the "
+                             "column is numeric")
+        out[i] = x
+    return out
+
+
+def short_list(names, limit=8):
+    """``'a, b, c'``, or the first ``limit`` names and how many more."""
+    names = list(names)
+    shown = ", ".join(names[:limit])
+    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
+
+
+def _text(value):
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def column_kind(values):
+    """``"numeric"`` if the values are numbers, ``"categorical"`` if most are not, else ``None``.
+
+    ``None`` means a numeric column with a stray text (more than half of the values are numbers):
+    the caller reports the first value that is not a number.
+    """
+    numbers = sum(parse_number(v) is not None for v in values)
+    if numbers == len(values):
+        return "numeric"
+    return None if numbers * 2 > len(values) else "categorical"
+
+
+class TabularPreprocessor:
+    """Standardize numeric columns and one-hot encode the others, as fitted on the training rows.
+
+    Attributes (after ``fit``)
+    --------------------------
+    columns_ : list of str
+        The input column names, in file order.
+    numeric_columns_ : list of str
+        The numeric columns, in ``columns_`` order.
+    mean_, scale_ : ndarray of float64, shape (n_numeric,)
+        Per numeric column: the training mean and standard deviation (``scale_`` is 1.0 where the
+        standard deviation is 0). ``transform`` computes ``(x - mean_) / scale_``.
+    categorical_columns_ : list of str
+        The non-numeric columns, in ``columns_`` order.
+    categories_ : list of list of str
+        Per categorical column, its categories seen in training, sorted.
+    n_features_out_ : int
+        Width of what ``transform`` returns: ``len(numeric_columns_) + sum(len(c) for c in categories_)``.
+    """
+
+    def fit(self, data, columns=None):
+        """Learn the column kinds, means, scales and categories from ``data`` (see the module doc).
+
+        Parameters
+        ----------
+        data : Table, list of dict, or 2-D array-like
+        columns : list of str, optional
+            Which columns are inputs (default: all columns of ``data``); names for an array's columns.
+        """
+        source = RowSource(data, columns if not isinstance(data, Table) else None)
+        names = list(columns) if columns is not None else source.names
+        if not names:
+            raise ValueError(f"{source.source}: there are no input columns left to learn from")
+        numeric, means, scales, categorical, categories = [], [], [], [], []
+        for name in names:
+            if source.table is not None:
+                source.table.index(name)
+            values = source.values(name)
+            source.check_no_missing(name, values)
+            kind = column_kind(values)
+            if kind is None:
+                numeric_values(source, name, values)          # raises at the first stray text
+            if kind == "numeric":
+                x = numeric_values(source, name, values)
+                numeric.append(name)
+                means.append(float(x.mean()))
+                std = float(x.std())
+                scales.append(std if std > 0.0 else 1.0)
+            else:
+                categorical.append(name)
+                categories.append(sorted({_text(v) for v in values}))
+        self.columns_ = names
+        self.numeric_columns_ = numeric
+        self.mean_ = np.array(means, dtype=np.float64)
+        self.scale_ = np.array(scales, dtype=np.float64)
+        self.categorical_columns_ = categorical
+        self.categories_ = categories
+        return self
+
+    @property
+    def n_features_out_(self):
+        return len(self.numeric_columns_) + sum(len(c) for c in self.categories_)
+
+    def feature_names_out(self):
+        """Names of the output columns: numeric names, then ``column=category`` per one-hot column."""
+        return list(self.numeric_columns_) + [f"{c}={v}" for c, cats in
+                                              zip(self.categorical_columns_, self.categories_)
+                                              for v in cats]
+
+    def transform(self, data):
+        """The numbers the network takes: float64 array of shape ``(n_rows, n_features_out_)``.
+
+        Columns: the standardized numeric columns in ``numeric_columns_`` order, then one one-hot
+        block per categorical column (in ``categorical_columns_`` order, categories in
+        ``categories_`` order). A Table may hold extra columns (they are ignored); a missing column,
+        a missing value, text in a numeric column or a category not seen in training raise a
+        ``ValueError`` naming the column, the value and the row (file and line for a Table).
+        """
+        self._check_fitted()
+        source = RowSource(data, self.columns_ if not isinstance(data, Table) else None)
+        absent = [c for c in self.columns_ if c not in source.names]
+        if absent:
+            raise ValueError(f"{source.source}: the columns do not match the model's: it needs "
+                             f"{short_list(absent)}, which the data lack (the data's columns: "
+                             f"{short_list(source.names)}; the model's input columns: "
+                             f"{short_list(self.columns_)})")
+        out = np.zeros((source.n_rows, self.n_features_out_), dtype=np.float64)
+        for j, name in enumerate(self.numeric_columns_):
+            values = source.values(name)
+            source.check_no_missing(name, values)
+            out[:, j] = (numeric_values(source, name, values) - self.mean_[j]) / self.scale_[j]
+        j = len(self.numeric_columns_)
+        for name, cats in zip(self.categorical_columns_, self.categories_):
+            values = source.values(name)
+            source.check_no_missing(name, values)
+            position = {c: k for k, c in enumerate(cats)}
+            for i, v in enumerate(values):
+                k = position.get(_text(v))
+                if k is None:
+                    raise ValueError(f"{source.where(i, name)}: category {_text(v)!r} was not seen in "
+                                     f"training; known: {', '.join(map(repr, cats[:20]))}"
+                                     f"{', ...' if len(cats) > 20 else ''}")
+                out[i, j + k] = 1.0
+            j += len(cats)
+        return out
+
+    def fit_transform(self, data, columns=None):
+        return self.fit(data, columns).transform(data)
+
+    def _check_fitted(self):
+        if not hasattr(self, "columns_"):
+            raise ValueError("this TabularPreprocessor is not fitted yet; call fit first")
+
+    def __repr__(self):
+        if not hasattr(self, "columns_"):
+            return "TabularPreprocessor()"
+        return (f"TabularPreprocessor({len(self.numeric_columns_)} numeric, "
+                f"{len(self.categorical_columns_)} categorical -> {self.n_features_out_} features)")
+
+
+def stratified_split(n_rows, fraction, seed, labels=None):
+    """Indices ``(keep, held_out)`` (sorted) holding out about ``fraction`` of the rows, from ``seed``.
+
+    With ``labels`` (classification), each class is split separately, so both parts keep the class
+    proportions; a class with a single row stays in ``keep``.
+    """
+    rng = np.random.default_rng(seed)
+    if labels is None:
+        order = rng.permutation(n_rows)
+        n_out = int(round(n_rows * fraction))
+        return np.sort(order[n_out:]), np.sort(order[:n_out])
+    labels = np.asarray(labels)
+    held = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        members = members[rng.permutation(members.size)]
+        n_out = min(int(round(members.size * fraction)), members.size - 1)
+        held.append(members[:n_out])
+    held = np.sort(np.concatenate(held)) if held else np.array([], dtype=int)
+    keep = np.setdiff1d(np.arange(n_rows), held)
+    return keep, held
