@@ -16,11 +16,13 @@ from .network import Network
 from .neuron import Neuron
 from .optimizers import SGD, Adam, Optimizer
 from .training import TrainingDiverged
+from .io import ModelFileError, load, save
+from .model import Model
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Neuron", "Network", "Layer", "Dense", "Dropout", "Activation", "register_activation", "Loss",
     "Optimizer", "SGD", "Adam", "Callback", "LambdaCallback", "gradcheck", "TrainingDiverged",
-    "__version__",
+    "save", "load", "ModelFileError", "Model", "__version__",
 ]
