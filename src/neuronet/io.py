@@ -165,7 +165,7 @@ def read_verified(name, *, max_bytes=MAX_FILE_BYTES):
         with open(name, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > max_bytes:
-                fail(f"the file is {size:,} bytes, more than the limit of {max_bytes:,}; refused")
+                fail(f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes; refused")
             head = f.read(_DATA_START_MIN)
             if len(head) < len(MAGIC) or head[:len(MAGIC)] != MAGIC:
                 fail(f"not a neuronet model file ({_guess(head)})")

@@ -173,7 +173,8 @@ class Model:
         May raise :class:`~neuronet.TrainingDiverged`: the network then holds the weights of the last
         finite epoch. The settings and history are recorded in ``metadata``.
         """
-        X, Y = self._arrays(data, "fit")
+        X, y = self._arrays(data, "fit")
+        Y = y if self.is_classifier else self._encode(y)      # regression: standardized targets
         validation_split = float(validation_split)
         n_val = int(round(X.shape[0] * validation_split))
         if validation_split and (n_val < 1 or n_val >= X.shape[0]):
