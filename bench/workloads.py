@@ -216,3 +216,31 @@ def neuronet_tutorial(iterations):
     neuron.train(TUTORIAL_X, TUTORIAL_Y, iterations)
     elapsed = time.perf_counter() - start
     return elapsed, neuron.think([1, 0, 0])
+
+
+# --------------------------------------------------------------------------------------------------
+# Where a neuronet epoch goes
+class EpochParts:
+    """The parts of a neuronet epoch that are not matrix products, each timed alone over one epoch's
+    worth of batches: the input checks ``fit`` makes, the gathering of shuffled batches, and the
+    Adam updates. (What is left once these and the products are taken away is the activations, the
+    loss, the bias gradients and Python.)"""
+
+    def __init__(self, X, y):
+        from neuronet.training import _Batches
+
+        self.net = neuronet_network()
+        self.X, self.y = X, y
+        Xc, Y, _ = self.net.prepare(X, y)
+        self.batches = _Batches(Xc, Y, None, BATCH, shuffle=True, rng=np.random.default_rng(0))
+        self.net.optimizer.step()  # warm-up (the gradients are zeros: no harm done)
+
+    def checks(self):
+        return timed(self.net.prepare, self.X, self.y)
+
+    def gather(self):
+        return timed(lambda: [None for _ in self.batches])
+
+    def adam(self):
+        step = self.net.optimizer.step
+        return timed(lambda: [step() for _ in range(self.batches.n_batches)])

@@ -182,3 +182,20 @@ def test_one_full_batch_history_is_the_loss_before_each_step():
     assert neuron.history["loss"][0] == pytest.approx(0.5 * float(((P - np.array(y)) ** 2).sum()),
                                                       rel=1e-14)
     assert len(neuron.history["loss"]) == 3
+
+
+def test_dropout_reuses_its_buffers_and_keeps_its_random_stream():
+    drop = nn.Dropout(0.3)
+    drop.bind({}, {}, np.random.default_rng(5))
+    X = np.random.default_rng(0).normal(size=(6, 4)).astype(np.float32)
+    Y1 = drop.forward(X, training=True)
+    keep = np.random.default_rng(5).random((6, 4), dtype=np.float32) >= 0.3
+    mask = keep.astype(np.float32) * (1.0 / 0.7)
+    np.testing.assert_array_equal(Y1, X * mask)
+    G = np.arange(24, dtype=np.float32).reshape(6, 4)
+    dX1 = drop.backward(G)
+    np.testing.assert_array_equal(dX1, G * mask)
+    assert Y1.dtype == np.float32 and dX1.dtype == np.float32
+    Y2 = drop.forward(X, training=True)
+    assert Y2 is Y1 and drop.backward(G) is dX1
+    assert drop.forward(X) is X  # prediction: nothing dropped, nothing copied

@@ -178,13 +178,17 @@ class Dense(Layer):
 
 class Dropout(Layer):
     """Inverted dropout: in training, zero each input with probability ``rate`` and scale the rest by
-    ``1 / (1 - rate)``, so nothing changes at prediction time. ``dL/dX = dL/dY * mask / (1 - rate)``."""
+    ``1 / (1 - rate)``, so nothing changes at prediction time. ``dL/dX = dL/dY * mask / (1 - rate)``.
+
+    The random draws, the mask and the outputs go into buffers reused for every batch of one size.
+    """
 
     def __init__(self, rate):
         if not 0.0 <= float(rate) < 1.0:
             raise ValueError(f"Dropout rate must be in [0, 1), got {rate!r}")
         self.rate = float(rate)
         self._rng = np.random.default_rng()
+        self._buffers = {}  # shape -> (draws, keep mask, output, input gradient)
 
     def bind(self, arrays, grads, rng):
         if rng is not None:
@@ -192,14 +196,25 @@ class Dropout(Layer):
 
     def forward(self, X, training=False):
         if not training or self.rate == 0.0:
-            self._mask = None
+            self._keep = None
             return X
-        keep = self._rng.random(X.shape, dtype=X.dtype) >= self.rate
-        self._mask = keep.astype(X.dtype) * (1.0 / (1.0 - self.rate))
-        return X * self._mask
+        buffers = self._buffers.get(X.shape)
+        if buffers is None or buffers[0].dtype != X.dtype:
+            buffers = self._buffers[X.shape] = (np.empty(X.shape, X.dtype), np.empty(X.shape, bool),
+                                                np.empty(X.shape, X.dtype), np.empty(X.shape, X.dtype))
+        draws, keep, Y, self._dX = buffers
+        self._rng.random(out=draws, dtype=X.dtype)
+        self._keep = np.greater_equal(draws, self.rate, out=keep)
+        np.multiply(X, keep, out=Y)
+        Y *= 1.0 / (1.0 - self.rate)
+        return Y
 
     def backward(self, dL_dY):
-        return dL_dY if self._mask is None else dL_dY * self._mask
+        if self._keep is None:
+            return dL_dY
+        dL_dX = np.multiply(dL_dY, self._keep, out=self._dX)
+        dL_dX *= 1.0 / (1.0 - self.rate)
+        return dL_dX
 
     def __repr__(self):
         return f"Dropout({self.rate})"
