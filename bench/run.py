@@ -164,18 +164,23 @@ def memory(n_samples, threads):
 
 # --------------------------------------------------------------------------------------------------
 def versions(threads):
+    """One line: library versions, and every thread pool threadpoolctl sees, with its thread count."""
     import numpy
     import sklearn
     import torch
 
-    blas = [f"{i['internal_api']} {i['version']} ({i.get('architecture', '?')}, "
-            f"{i.get('threading_layer', '?')}, {i['num_threads']} thread"
-            f"{'s' if i['num_threads'] != 1 else ''})"
-            for i in threadpool_info() if i["user_api"] == "blas"]
+    pools = []
+    for info in threadpool_info():
+        # .../site-packages/numpy.libs/libscipy_openblas64_.so -> numpy
+        owner = info["filepath"].split("site-packages" + os.sep)[-1].split(os.sep)[0].split(".")[0]
+        version = f" {info['version']}" if info.get("version") else ""
+        arch = f" {info['architecture']}" if info.get("architecture") else ""
+        pools.append(f"{owner}: {info['internal_api']}{version}{arch} ×{info['num_threads']}")
+    torch_blas = "MKL" if torch.backends.mkl.is_available() else "its own BLAS"
     return (f"python {platform.python_version()}, numpy {numpy.__version__}, scikit-learn "
-            f"{sklearn.__version__}, torch {torch.__version__} ({torch.get_num_threads()} thread"
-            f"{'s' if torch.get_num_threads() != 1 else ''}); BLAS: {'; '.join(blas) or 'none found'}; "
-            f"threads pinned to {threads}")
+            f"{sklearn.__version__}, torch {torch.__version__} ({torch_blas}, "
+            f"×{torch.get_num_threads()}); thread pools: {'; '.join(pools)}; threads pinned to "
+            f"{threads}")
 
 
 def table(rows):
