@@ -98,8 +98,9 @@ class ProgressBar(Callback):
     skipped with a one-line hint.
     """
 
-    def __init__(self, enabled=None, stream=None):
+    def __init__(self, enabled=None, stream=None, mininterval=0.1):
         self.stream = stream or sys.stderr
+        self.mininterval = mininterval
         if enabled is None:
             enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.enabled = enabled
@@ -116,7 +117,8 @@ class ProgressBar(Callback):
             print("(install tqdm for a progress bar: pip install neuronet[progress])", file=self.stream)
             return
         self.bar = tqdm(total=logs["epochs"], unit="epoch", file=self.stream, leave=False,
-                        dynamic_ncols=True, desc="training")
+                        dynamic_ncols=True, desc="training",
+                        mininterval=self.mininterval)
 
     def on_epoch_end(self, net, epoch, logs):
         if self.bar is not None:

@@ -134,7 +134,7 @@ def run(args):
         from ..model import _as_labels, _label_kind
         labels = _as_labels(values, _label_kind(values)) if classifier else None
         keep, held = stratified_split(n, test_fraction, args.seed, labels)
-        train_table, test_table = table.take(keep), table.take(held)
+        train_table, test_table = table.take(keep), (table.take(held) if len(held) else None)
     else:
         train_table, test_table = table, None
 

@@ -1,0 +1,68 @@
+"""Test accuracy of `neuronet train DATA` (default settings) against scikit-learn's MLPClassifier.
+
+Both see the same seeded, stratified 80/20 split and the same standardized features (the
+preprocessing `train` fits); MLPClassifier runs with its defaults and random_state=seed.
+
+    OPENBLAS_NUM_THREADS=1 python scripts/bench_cli_datasets.py [n_seeds]
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+from sklearn.neural_network import MLPClassifier
+
+from neuronet import datasets
+from neuronet.cli import main
+from neuronet.model import _as_labels, _label_kind
+from neuronet.preprocessing import TabularPreprocessor, stratified_split
+
+
+def ours(name, seed, folder):
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = main(["train", name, "--json", "--quiet", "--seed", str(seed),
+                     "--out", os.path.join(folder, "m.nn")])
+    assert code == 0
+    result = json.loads(buffer.getvalue())
+    return result["test_metrics"]["accuracy"], result["seconds"]
+
+
+def theirs(name, seed):
+    table = datasets.load(name)
+    target = datasets.DATASETS[name]["target"]
+    values = table.column(target)
+    y = _as_labels(values, _label_kind(values))
+    keep, held = stratified_split(table.n_rows, 0.2, seed, y)
+    prep = TabularPreprocessor().fit(table.take(keep), [c for c in table.columns if c != target])
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = MLPClassifier(random_state=seed).fit(prep.transform(table.take(keep)), y[keep])
+    seconds = time.perf_counter() - start
+    return clf.score(prep.transform(table.take(held)), y[held]), seconds
+
+
+def main_bench(n_seeds=10):
+    print(f"{'data set':<14} {'neuronet acc':>12} {'sklearn acc':>12} {'wins/ties/losses':>17} "
+          f"{'neuronet s':>10} {'sklearn s':>10}   ({n_seeds} seeded splits)")
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("digits", "iris", "wine", "breast_cancer"):
+            a = np.array([ours(name, s, folder) for s in range(n_seeds)])
+            b = np.array([theirs(name, s) for s in range(n_seeds)])
+            wins = int(np.sum(a[:, 0] > b[:, 0] + 1e-9))
+            losses = int(np.sum(a[:, 0] < b[:, 0] - 1e-9))
+            print(f"{name:<14} {a[:, 0].mean():>12.4f} {b[:, 0].mean():>12.4f} "
+                  f"{f'{wins}/{n_seeds - wins - losses}/{losses}':>17} {a[:, 1].mean():>10.2f} "
+                  f"{b[:, 1].mean():>10.2f}")
+
+
+if __name__ == "__main__":
+    main_bench(int(sys.argv[1]) if len(sys.argv) > 1 else 10)

@@ -1,0 +1,97 @@
+"""Every bad input of the issue: exit code 2, one line on stderr naming file/line/column, no traceback."""
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from neuronet.cli import main
+
+GOOD = "a,b,colour,y\n1,2,red,x\n3,4,blue,y\n5,6,red,x\n7,8,blue,y\n"
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    files = {
+        "good.csv": GOOD,
+        "empty.csv": "",
+        "header.csv": "a,b,y\n",
+        "ragged.csv": "a,b,y\n1,2,x\n3,4\n",
+        "text.csv": "a,b,y\n1,2,x\n3,oops,y\n5,6,x\n7,8,y\n",
+        "missing.csv": "a,b,y\n1,2,x\n,4,y\n5,NA,x\n7,8,y\n",
+        "missing_target.csv": "a,b,y\n1,2,x\n3,4,\n5,6,y\n7,8,N/A\n",
+        "one_class.csv": "a,b,y\n1,2,x\n3,4,x\n",
+        "other_columns.csv": "a,z,y\n1,2,x\n",
+        "new_label.csv": "a,b,colour,y\n1,2,red,x\n3,4,blue,maybe\n",
+        "new_colour.csv": "a,b,colour,y\n1,2,purple,x\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert main(["train", "good.csv", "--target", "y", "--out", "model.nn", "--epochs", "2",
+                 "--quiet"]) == 0
+    raw = (tmp_path / "model.nn").read_bytes()
+    (tmp_path / "truncated.nn").write_bytes(raw[:len(raw) // 2])
+    flipped = bytearray(raw)
+    flipped[-3] ^= 0x10
+    (tmp_path / "corrupted.nn").write_bytes(bytes(flipped))
+    version = bytearray(raw)
+    version[16] = 7
+    (tmp_path / "version.nn").write_bytes(bytes(version))
+    (tmp_path / "pickled.nn").write_bytes(pickle.dumps({"weights": [1, 2]}))
+    (tmp_path / "empty.nn").write_bytes(b"")
+    return tmp_path
+
+
+CASES = [
+    (["train", "nope.csv", "--target", "y"], ["nope.csv", "no such file"]),
+    (["train", "empty.csv", "--target", "y"], ["empty.csv", "empty"]),
+    (["train", "header.csv", "--target", "y"], ["header.csv", "no data rows"]),
+    (["train", "ragged.csv", "--target", "y"], ["ragged.csv:3", "2 fields", "3 columns"]),
+    (["train", "good.csv", "--target", "nope"], ["good.csv", "'nope'", "a, b, colour, y"]),
+    (["train", "good.csv"], ["--target is required", "a, b, colour, y"]),
+    (["train", "text.csv", "--target", "y"], ["text.csv:3", "column 2 ('b')", "'oops'"]),
+    (["train", "missing.csv", "--target", "y"], ["missing.csv", "column 1 ('a') at line 3"]),
+    (["train", "missing_target.csv", "--target", "y"], ["missing_target.csv", "column 3 ('y') at lines 3, 5"]),
+    (["train", "one_class.csv", "--target", "y"], ["one_class.csv", "only one class ('x')"]),
+    (["train", "good.csv", "--target", "y", "--out", "no/such/dir/m.nn"], ["no/such/dir", "does not exist"]),
+    (["train", "good.csv", "--target", "y", "--plot", "gone/c.png"], ["gone", "does not exist"]),
+    (["train", "good.csv", "--target", "y", "--plot", "c.txt"], ["--plot c.txt", ".png"]),
+    (["train", "good.csv", "--target", "y", "--hidden", "8,x"], ["--hidden 8,x"]),
+    (["train", "good.csv", "--target", "colour", "--task", "regression"], ["good.csv", "holds text ('red')"]),
+    (["predict", "model.nn", "other_columns.csv"], ["other_columns.csv", "do not match", "needs b, colour"]),
+    (["predict", "model.nn", "new_colour.csv"], ["new_colour.csv:2", "column 3 ('colour')", "'purple'"]),
+    (["predict", "model.nn", "good.csv", "--out", "nowhere/p.csv"], ["nowhere", "does not exist"]),
+    (["predict", "model.nn", "text.csv"], ["text.csv", "do not match"]),
+    (["predict", "missing.nn", "good.csv"], ["missing.nn", "no such file"]),
+    (["evaluate", "model.nn", "new_label.csv"], ["new_label.csv:3", "column 4 ('y')", "'maybe'", "never seen"]),
+    (["evaluate", "model.nn", "good.csv", "--target", "zzz"], ["good.csv", "'zzz'"]),
+    (["evaluate", "truncated.nn", "good.csv"], ["truncated.nn", "truncated"]),
+    (["info", "corrupted.nn"], ["corrupted.nn", "checksum does not match"]),
+    (["info", "version.nn"], ["version.nn", "format version 7"]),
+    (["info", "pickled.nn"], ["pickled.nn", "pickle"]),
+    (["info", "empty.nn"], ["empty.nn", "empty"]),
+    (["info", "good.csv"], ["good.csv", "not a neuronet model file"]),
+    (["info", "."], ["is a folder"]),
+]
+
+
+@pytest.mark.parametrize("argv, fragments", CASES, ids=[" ".join(c[0]) for c in CASES])
+def test_bad_input_is_one_line_and_exit_2(folder, capsys, argv, fragments):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"neuronet {argv[0]}: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    assert "Traceback" not in err and out == ""
+
+
+@pytest.mark.parametrize("argv", [["train", "text.csv", "--target", "y"], ["info", "corrupted.nn"]])
+def test_bad_input_in_a_real_process(folder, argv):
+    out = subprocess.run([sys.executable, "-m", "neuronet", *argv], capture_output=True, text=True,
+                         timeout=120, cwd=folder)
+    assert out.returncode == 2
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr

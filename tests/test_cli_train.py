@@ -1,0 +1,132 @@
+"""`neuronet train` through its entry point: reports, JSON, model files, plots, built-in data sets."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import neuronet as nn
+from neuronet import datasets
+from neuronet.cli import main
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_a_builtin_data_set_reports_and_saves(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "train", "iris", "--epochs", "30")
+    assert code == 0, err
+    assert "target 'species' (multiclass, 3 classes)" in out
+    assert "Rows: 120 train, 0 validation, 30 test (seed 0)" in out
+    assert "Test: accuracy" in out and "Saved the model to iris.nn" in out
+    model = nn.load(tmp_path / "iris.nn")
+    assert model.metadata["training"]["epochs_run"] == 30
+    assert model.metadata["metrics"]["test"]["n_rows"] == 30
+    assert len(model.network.history["loss"]) == 30
+
+
+def test_train_json_plot_validation_and_early_stopping(tmp_path, capsys):
+    code, out, err = run(capsys, "train", "wine", "--json", "--epochs", "400", "--hidden", "16,8",
+                         "--validation-split", "0.2", "--patience", "3", "--out", tmp_path / "w.nn",
+                         "--plot", tmp_path / "curve.png", "--seed", "3")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["stopped"] == "early_stopping" and result["epochs_run"] < 400
+    assert result["rows"] == {"train": 114, "validation": 28, "test": 36}
+    assert result["task"] == "multiclass" and result["classes"] == ["class_0", "class_1", "class_2"]
+    assert 0.0 <= result["test_metrics"]["accuracy"] <= 1.0
+    assert (tmp_path / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    model = nn.load(result["out"])
+    assert len(model.network.history["val_loss"]) == result["epochs_run"]
+    assert [layer.n_out for layer in model.network.layers] == [16, 8, 3]
+
+
+def test_tutorial_and_xor_by_name(tmp_path, capsys):
+    code, out, err = run(capsys, "train", "tutorial", "--target", "output", "--out", tmp_path / "t.nn",
+                         "--quiet")
+    assert code == 0 and out == "", err
+    code, out, _ = run(capsys, "predict", tmp_path / "t.nn", "tutorial")
+    assert out.splitlines() == ["output", "0", "1", "1", "0"]
+    code, out, err = run(capsys, "train", "xor", "--lr", "0.01", "--out", tmp_path / "x.nn", "--json")
+    assert code == 0, err
+    assert json.loads(out)["train_metrics"]["accuracy"] == 1.0
+
+
+def test_regression_task_and_string_features(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    lines = ["area,city,price"]
+    for _ in range(120):
+        area, city = rng.uniform(30, 120), rng.choice(["north", "south"])
+        lines.append(f"{area:.2f},{city},{3000 * area + (50000 if city == 'north' else 0):.2f}")
+    (tmp_path / "houses.csv").write_text("\n".join(lines) + "\n")
+    code, out, err = run(capsys, "train", tmp_path / "houses.csv", "--target", "price", "--json",
+                         "--out", tmp_path / "h.nn", "--lr", "0.01", "--epochs", "60")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["task"] == "regression" and result["features"] == 3
+    assert result["test_metrics"]["r2"] > 0.95
+    code, out, _ = run(capsys, "evaluate", tmp_path / "h.nn", tmp_path / "houses.csv")
+    assert "R2" in out and "MAE" in out
+    code, out, _ = run(capsys, "train", tmp_path / "houses.csv", "--target", "price", "--task",
+                       "classification", "--out", tmp_path / "c.nn", "--epochs", "1", "--json")
+    assert code == 0
+    result = json.loads(out)        # 120 distinct prices: 120 classes of one row, none held out
+    assert result["task"] == "multiclass" and result["rows"]["test"] == 0
+    assert result["test_metrics"] is None
+
+
+def test_float32_and_sgd(tmp_path, capsys):
+    code, out, err = run(capsys, "train", "iris", "--dtype", "float32", "--optimizer", "sgd",
+                         "--lr", "0.05", "--epochs", "5", "--out", tmp_path / "f.nn", "--json")
+    assert code == 0, err
+    model = nn.load(tmp_path / "f.nn")
+    assert model.network.dtype == np.float32 and type(model.network.optimizer).__name__ == "SGD"
+
+
+def test_divergence_exits_3_and_saves_a_finite_model(tmp_path, capsys):
+    code, out, err = run(capsys, "train", "iris", "--lr", "1e300", "--out", tmp_path / "d.nn")
+    assert code == 3
+    line = err.strip().splitlines()[-1]
+    assert "diverged" in line and "smaller learning rate" in line and str(tmp_path / "d.nn") in line
+    model = nn.load(tmp_path / "d.nn")
+    assert np.all(np.isfinite(model.network.parameters))
+    assert model.metadata["stopped"] == "diverged"
+
+
+def test_the_console_entry_point_runs_as_a_module(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "neuronet", "train", "xor", "--epochs", "3",
+                          "--out", str(tmp_path / "x.nn"), "--json"], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["out"] == str(tmp_path / "x.nn")
+    assert "Training for up to 3 epochs" in out.stderr      # stderr is not a terminal: no bar
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    from neuronet.cli._common import ProgressBar
+
+    class Terminal:
+        def __init__(self):
+            self.text = ""
+
+        def isatty(self):
+            return True
+
+        def write(self, s):
+            self.text += s
+
+        def flush(self):
+            pass
+    pytest.importorskip("tqdm")
+    stream = Terminal()
+    bar = ProgressBar(stream=stream, mininterval=0)
+    table = datasets.load("iris")
+    model = nn.Model.for_table(table, "species", hidden=(4,), seed=0)
+    model.fit(table, epochs=3, validation_split=0.2, callbacks=[bar])
+    assert "val_loss" in stream.text and "3/3" in stream.text and "epoch" in stream.text
+    assert ProgressBar(stream=Terminal(), enabled=False).enabled is False

@@ -1,0 +1,111 @@
+"""`neuronet evaluate`, `predict`, `info` and `datasets` on a model trained by `neuronet train`."""
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+
+import neuronet as nn
+from neuronet import datasets
+from neuronet.cli import main
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def iris_model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("m") / "iris.nn"
+    assert main(["train", "iris", "--epochs", "40", "--out", str(path), "--quiet"]) == 0
+    return path
+
+
+def test_evaluate_text_and_json(iris_model, capsys):
+    code, out, err = run(capsys, "evaluate", iris_model, "iris")
+    assert code == 0, err
+    assert "accuracy" in out and "confusion matrix" in out and "versicolor" in out
+    code, out, _ = run(capsys, "evaluate", iris_model, "iris", "--json")
+    result = json.loads(out)
+    model = nn.load(iris_model)
+    expected = model.evaluate(datasets.load("iris"))
+    assert result["accuracy"] == expected["accuracy"] and result["n_rows"] == 150
+    assert np.sum(result["confusion_matrix"]) == 150
+    assert result["classes"] == ["setosa", "versicolor", "virginica"]
+
+
+def test_evaluate_with_another_target_column(iris_model, tmp_path, capsys):
+    table = datasets.load("iris")
+    text = ",".join(table.columns[:4] + ["truth"]) + "\n" + "".join(
+        ",".join(row) + "\n" for row in table.rows)
+    (tmp_path / "renamed.csv").write_text(text)
+    code, out, err = run(capsys, "evaluate", iris_model, tmp_path / "renamed.csv", "--target", "truth",
+                         "--json")
+    assert code == 0, err
+    assert json.loads(out)["target"] == "truth"
+
+
+def test_predict_writes_one_row_per_input_with_labels_and_probabilities(iris_model, tmp_path, capsys):
+    code, out, err = run(capsys, "predict", iris_model, "iris", "--proba")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["species", "proba_setosa", "proba_versicolor", "proba_virginica"]
+    assert len(rows) == 151
+    model = nn.load(iris_model)
+    table = datasets.load("iris")
+    assert [r[0] for r in rows[1:]] == model.predict(table).tolist()
+    np.testing.assert_allclose(np.array([r[1:] for r in rows[1:]], dtype=float),
+                               model.predict_proba(table), atol=1e-6)
+    code, out, err = run(capsys, "predict", iris_model, "iris", "--out", tmp_path / "p.csv")
+    assert code == 0 and out == "" and "150 predictions" in err
+    assert (tmp_path / "p.csv").read_text().splitlines()[1:] == model.predict(table).tolist()
+    # rows without the target column work: only the inputs are needed
+    text = ",".join(table.columns[:4]) + "\n" + "".join(",".join(r[:4]) + "\n" for r in table.rows[:3])
+    (tmp_path / "new.csv").write_text(text)
+    code, out, _ = run(capsys, "predict", iris_model, tmp_path / "new.csv", "--json")
+    assert json.loads(out)["predictions"] == model.predict(table).tolist()[:3]
+
+
+def test_info_text_and_json(iris_model, capsys):
+    code, out, err = run(capsys, "info", iris_model)
+    assert code == 0, err
+    for needle in ("task: multiclass", "Dense(4, 100, activation='relu')", "test metrics",
+                   "epochs 40", "total"):
+        assert needle in out
+    code, out, _ = run(capsys, "info", iris_model, "--json")
+    result = json.loads(out)
+    assert result["parameters"] == 4 * 100 + 100 + 100 * 3 + 3
+    assert result["layers"][0]["parameters"] == 500 and result["epochs_trained"] == 40
+    assert result["training"]["learning_rate"] == 0.001 and result["metrics"]["test"]["n_rows"] == 30
+
+
+def test_info_on_a_bare_network(tmp_path, capsys):
+    net = nn.Network([nn.Dense(2, 3, activation="tanh"), nn.Dense(3, 1)])
+    nn.save(net, tmp_path / "n.nn")
+    code, out, err = run(capsys, "info", tmp_path / "n.nn")
+    assert code == 0 and "network file" in out
+    code, out, err = run(capsys, "predict", tmp_path / "n.nn", "iris")
+    assert code == 2 and "bare network" in err
+
+
+def test_datasets_lists_all(capsys):
+    code, out, _ = run(capsys, "datasets")
+    assert code == 0
+    for name in datasets.names():
+        assert name in out
+    code, out, _ = run(capsys, "datasets", "--json")
+    listed = json.loads(out)["datasets"]
+    assert [d["name"] for d in listed] == datasets.names()
+    assert {d["name"]: d["rows"] for d in listed}["digits"] == 1797
+
+
+@pytest.mark.parametrize("command", ["train", "evaluate", "predict", "info", "datasets"])
+def test_every_command_has_help_and_json(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "--json" in out and out.startswith("usage: neuronet " + command)
