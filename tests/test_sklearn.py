@@ -365,6 +365,12 @@ def test_string_labels_binary_and_multilabel(iris):
     multi = NeuronetClassifier((16,), learning_rate_init=0.01, max_iter=200, random_state=0).fit(X, Y)
     assert multi.predict(X).shape == (150, 3) and multi.predict_proba(X).shape == (150, 3)
     assert (multi.predict(X) == Y).mean() > 0.9
+    online = NeuronetClassifier((16,), learning_rate_init=0.01, random_state=0)
+    for _ in range(50):
+        online.partial_fit(X, Y, classes=[0, 1, 2])
+    assert list(online.classes_) == [0, 1, 2] and (online.predict(X) == Y).mean() > 0.9
+    with pytest.raises(ValueError, match="class_weight is not supported for multilabel"):
+        NeuronetClassifier(class_weight="balanced").fit(X, Y)
 
 
 def test_multi_output_regression_and_dataframe_feature_names():
