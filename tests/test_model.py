@@ -12,9 +12,11 @@ from neuronet.model import Model, infer_task
     (["a", "b", "a"], None, "binary"),
     (["a", "b", "c"], None, "multiclass"),
     (["0", "1", "1"], None, "binary"),
-    (["1", "2", "3", "4"], None, "multiclass"),
+    (["1", "2", "3", "4"] * 2, None, "multiclass"),
     (["0.5", "1.25", "2"], None, "regression"),
     ([str(i) for i in range(30)], None, "regression"),
+    (["161000", "198000", "342000", "171500"], None, "regression"),     # one row per value
+    (["0", "1", "1", "0"], None, "binary"),
     (["1", "2", "3"], "regression", "regression"),
     (["0.5", "1.5", "0.5"], "classification", "binary"),
 ])

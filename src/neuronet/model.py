@@ -61,8 +61,8 @@ def _as_labels(values, kind):
 def infer_task(values, task=None, where="the target column"):
     """Decide the task for a target column of raw ``values``.
 
-    Text labels, or whole numbers with at most :data:`MAX_CLASSES_FROM_NUMBERS` distinct values, mean
-    classification (``"binary"`` with two classes, else ``"multiclass"``); other numbers mean
+    Text labels, or whole numbers with at most :data:`MAX_CLASSES_FROM_NUMBERS` distinct values (and
+    at least two rows per value on average, unless there are only two values), mean classification (``"binary"`` with two classes, else ``"multiclass"``); other numbers mean
     ``"regression"``. ``task`` (``"classification"`` or ``"regression"``) overrides the guess.
     """
     if task not in (None, "classification", "regression"):
@@ -73,7 +73,8 @@ def infer_task(values, task=None, where="the target column"):
             bad = next(v for v in values if parse_number(v) is None)
             raise ValueError(f"{where} holds text ({bad!r}), so it cannot be a regression target")
         distinct = len(set(float(parse_number(v)) for v in values))
-        if task == "regression" or kind == "float" or distinct > MAX_CLASSES_FROM_NUMBERS:
+        if (task == "regression" or kind == "float" or distinct > MAX_CLASSES_FROM_NUMBERS
+                or (distinct > 2 and distinct * 2 > len(values))):
             return "regression"
     distinct = np.unique(_as_labels(values, kind))
     if distinct.size < 2:

@@ -68,7 +68,7 @@ def run(args):
 
 
 def _fmt(value):
-    return repr(value) if isinstance(value, float) else str(value)
+    return f"{value:.10g}" if isinstance(value, float) else str(value)
 
 
 def _write_atomic(path, text):
