@@ -8,7 +8,6 @@
 import json
 import warnings
 
-import numpy as np
 import pytest
 
 from neuronet import datasets

@@ -143,6 +143,8 @@ def _layer0(h):
     (lambda h: h["model"]["preprocessor"]["categories"][0].reverse(), "must be non-empty and sorted"),
     (lambda h: h["network"].update(dtype="object"), "network.dtype"),
     (lambda h: h.pop("network"), "lacks the field 'network'"),
+    (lambda h: h["model"]["classes"].update(kind="int", values=[2 ** 70, 2 ** 71]), "do not fit int"),
+    (lambda h: h["model"].update(target_scale=-1.0), "has no target_mean or target_scale"),
 ])
 def test_crafted_headers_with_valid_checksums_are_refused(small_file, edit, message):
     path, _, _ = small_file
@@ -195,7 +197,7 @@ def test_wrong_version_oversized_and_foreign_files(small_file, tmp_path):
 
 def test_json_with_nan_or_repeated_keys_is_refused(small_file):
     path, _, _ = small_file
-    for text in (b'{"a": NaN}', b'{"a": 1, "a": 2}', b"[" * 100000, b"\xff\xfe"):
+    for text in (b'{"a": NaN}', b'{"a": 1e999}', b'{"a": 1, "a": 2}', b"[" * 100000, b"\xff\xfe"):
         padded = text
         path.write_bytes(MAGIC + struct.pack("<IQ32s", 1, len(padded), hashlib.sha256(padded).digest())
                          + padded)

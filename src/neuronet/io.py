@@ -186,7 +186,7 @@ def read_verified(name, *, max_bytes=MAX_FILE_BYTES):
                 fail("the header checksum does not match: the file is corrupted")
             try:
                 header = json.loads(raw.decode("utf-8"), parse_constant=_no_constant,
-                                    object_pairs_hook=_unique_keys)
+                                    parse_float=_finite_float, object_pairs_hook=_unique_keys)
             except (UnicodeDecodeError, ValueError, RecursionError) as err:
                 fail(f"the header is not valid JSON: {err}")
             data_size = size - _DATA_START_MIN - header_len
@@ -214,6 +214,13 @@ def read_verified(name, *, max_bytes=MAX_FILE_BYTES):
 
 def _no_constant(token):
     raise ValueError(f"{token} is not allowed")
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
 
 
 def _unique_keys(pairs):

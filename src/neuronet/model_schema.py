@@ -231,9 +231,10 @@ def _build_network(spec, arrays, used):
                     raise SchemaError(f"{where}: invalid activation_slope {slope!r}")
                 activation = LeakyReLU(slope)
             bias = _need(entry, "bias", bool, where)
-            layers.append(Dense(n_in, n_out, activation=activation, bias=bias))
+            # the arrays first: a layer is only allocated once the file has shown its weights
             values.append((i, _array(arrays, f"layers.{i}.weights", (n_in, n_out), dtype, used),
                            _array(arrays, f"layers.{i}.bias", (n_out,), dtype, used) if bias else None))
+            layers.append(Dense(n_in, n_out, activation=activation, bias=bias))
         elif kind == "dropout":
             rate = _need(entry, "rate", (int, float), where)
             if not 0.0 <= rate < 1.0:
@@ -291,7 +292,10 @@ def _labels(spec, where):
         raise SchemaError(f"{where}.kind must be 'int', 'float' or 'str', got {kind!r}")
     if not values or not all(check(v) for v in values):
         raise SchemaError(f"{where}.values must be a non-empty list of {kind} labels")
-    classes = np.array(values, dtype={"int": np.int64, "float": np.float64, "str": str}[kind])
+    try:
+        classes = np.array(values, dtype={"int": np.int64, "float": np.float64, "str": str}[kind])
+    except (OverflowError, ValueError):
+        raise SchemaError(f"{where}.values do not fit {kind} labels") from None
     if not np.array_equal(np.unique(classes), classes):
         raise SchemaError(f"{where}.values must be sorted and distinct")
     return classes
@@ -341,6 +345,8 @@ def _build_model(spec, net, arrays, used):
         if net.n_outputs != 1 or net.output_activation != "identity":
             raise SchemaError("a regression model needs one identity output unit")
     else:
+        if mean is not None or scale is not None:
+            raise SchemaError(f"a {task} model has no target_mean or target_scale")
         if classes is None or classes.size != net.n_outputs or net.output_activation != "softmax":
             raise SchemaError(f"a {task} model needs a softmax output with one unit per class")
         if (task == "binary") != (classes.size == 2):

@@ -52,7 +52,7 @@ def _plain(value):
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def load_model(path, what="MODEL"):
+def load_model(path):
     """Load a model file; its errors are ``ModelFileError`` (a ValueError: one line, exit code 2)."""
     from ..io import load
     return load(path)
