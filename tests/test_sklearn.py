@@ -291,6 +291,21 @@ def test_stops_when_the_loss_stops_improving_like_mlp(iris):
         NeuronetClassifier((8,), max_iter=3, random_state=0).fit(X, y)
 
 
+@pytest.mark.parametrize("kwargs", [
+    dict(tol=10.0, n_iter_no_change=1),
+    dict(tol=10.0, n_iter_no_change=3, early_stopping=True),
+    dict(solver="sgd", learning_rate="adaptive", tol=10.0, n_iter_no_change=2,
+         learning_rate_init=0.01, max_iter=20),
+])
+def test_stopping_rule_and_schedule_match_mlp(iris, kwargs):
+    X, y = iris
+    theirs = MLPClassifier((8,), random_state=0, **kwargs).fit(X, y)
+    ours = NeuronetClassifier((8,), random_state=0, **kwargs).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_
+    if kwargs.get("solver") == "sgd":
+        assert ours.network_.optimizer.learning_rate == pytest.approx(theirs._optimizer.learning_rate)
+
+
 class _SpyClassifier(NeuronetClassifier):
     """Records the held-out rows the early-stopping rule scores."""
 
