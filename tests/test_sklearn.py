@@ -196,7 +196,8 @@ def test_float32_end_to_end(iris):
     reg = NeuronetRegressor(hidden_layer_sizes=(8,), max_iter=20, dtype=None, random_state=0)
     reg.fit(X[:, :3].astype(np.float32), X[:, 3].astype(np.float32))   # dtype=None follows X
     assert reg.network_.dtype == np.float32 and reg.predict(X[:, :3]).dtype == np.float32
-    reg64 = NeuronetRegressor(hidden_layer_sizes=(8,), max_iter=2, dtype=None, random_state=0).fit(X[:, :3], X[:, 3])
+    reg64 = NeuronetRegressor(hidden_layer_sizes=(8,), max_iter=2, dtype=None, random_state=0)
+    reg64.fit(X[:, :3], X[:, 3])
     assert reg64.network_.dtype == np.float64
 
 
