@@ -21,7 +21,7 @@ from sklearn.neural_network import MLPClassifier
 
 from neuronet import datasets
 from neuronet.cli import main
-from neuronet.model import _as_labels, _label_kind
+from neuronet.model import parse_labels
 from neuronet.preprocessing import TabularPreprocessor, stratified_split
 
 
@@ -39,7 +39,7 @@ def theirs(name, seed):
     table = datasets.load(name)
     target = datasets.DATASETS[name]["target"]
     values = table.column(target)
-    y = _as_labels(values, _label_kind(values))
+    y = parse_labels(values)
     keep, held = stratified_split(table.n_rows, 0.2, seed, y)
     prep = TabularPreprocessor().fit(table.take(keep), [c for c in table.columns if c != target])
     start = time.perf_counter()

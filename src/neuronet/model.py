@@ -22,7 +22,7 @@ from .network import Network
 from .optimizers import OPTIMIZERS
 from .preprocessing import RowSource, TabularPreprocessor
 
-__all__ = ["Model", "TASKS", "infer_task", "MAX_CLASSES_FROM_NUMBERS"]
+__all__ = ["Model", "TASKS", "infer_task", "parse_labels", "MAX_CLASSES_FROM_NUMBERS"]
 
 #: The three tasks a Model can do, with the output activation and default loss of each.
 TASKS = {
@@ -58,11 +58,17 @@ def _as_labels(values, kind):
     return np.array(numbers, dtype=np.float64)
 
 
+def parse_labels(values):
+    """Class labels from raw values: int64 if all are whole numbers, float64 if numbers, else str."""
+    return _as_labels(values, _label_kind(values))
+
+
 def infer_task(values, task=None, where="the target column"):
     """Decide the task for a target column of raw ``values``.
 
     Text labels, or whole numbers with at most :data:`MAX_CLASSES_FROM_NUMBERS` distinct values (and
-    at least two rows per value on average, unless there are only two values), mean classification (``"binary"`` with two classes, else ``"multiclass"``); other numbers mean
+    at least two rows per value on average, unless there are only two values), mean classification
+    (``"binary"`` with two classes, else ``"multiclass"``); other numbers mean
     ``"regression"``. ``task`` (``"classification"`` or ``"regression"``) overrides the guess.
     """
     if task not in (None, "classification", "regression"):
@@ -146,7 +152,7 @@ class Model:
             mean, scale = float(y.mean()), float(y.std()) or 1.0
             n_out = 1
         else:
-            classes = np.unique(_as_labels(values, _label_kind(values)))
+            classes = np.unique(parse_labels(values))
             n_out = classes.size
         spec = TASKS[task]
         if loss is not None and task == "regression" and loss not in REGRESSION_LOSSES:
@@ -189,7 +195,8 @@ class Model:
         try:
             self.network.fit(X, Y, epochs=epochs, batch_size=batch_size,
                              validation_split=validation_split, patience=patience,
-                             min_delta=min_delta, callbacks=callbacks, classes=self.classes_ if self.is_classifier else None)
+                             min_delta=min_delta, callbacks=callbacks,
+                             classes=self.classes_ if self.is_classifier else None)
         finally:
             history = self.network.history
             self.metadata["history"] = {k: [float(v) for v in history[k]] for k in history}

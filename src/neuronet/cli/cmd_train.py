@@ -97,7 +97,7 @@ def _default_out(data):
 
 def run(args):
     from .. import io
-    from ..model import Model, infer_task
+    from ..model import Model, infer_task, parse_labels
     from ..preprocessing import RowSource, stratified_split
     from ..training import TrainingDiverged
 
@@ -131,8 +131,7 @@ def run(args):
     n = table.n_rows
     test_fraction = args.test_split if n >= MIN_ROWS_FOR_TEST else 0.0
     if test_fraction:
-        from ..model import _as_labels, _label_kind
-        labels = _as_labels(values, _label_kind(values)) if classifier else None
+        labels = parse_labels(values) if classifier else None
         keep, held = stratified_split(n, test_fraction, args.seed, labels)
         train_table, test_table = table.take(keep), (table.take(held) if len(held) else None)
     else:
@@ -141,7 +140,8 @@ def run(args):
     model = Model.for_table(train_table, target,
                             task="classification" if classifier else "regression", hidden=hidden,
                             activation=args.activation, loss=args.loss, optimizer=args.optimizer,
-                            learning_rate=args.lr, weight_decay=args.weight_decay, dtype=args.dtype, seed=args.seed)
+                            learning_rate=args.lr, weight_decay=args.weight_decay, dtype=args.dtype,
+                            seed=args.seed)
     model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns)}
     progress = ProgressBar(enabled=False if (args.quiet or args.json) else None)
     stopper = _Interrupt(model.network)
@@ -213,7 +213,7 @@ def _report(result, model):
     for name in ("train", "test"):
         m = result[f"{name}_metrics"]
         if m is None:
-            print("Test: none held out (too few rows)" if name == "test" else "")
+            print("Test: no rows held out")
             continue
         score = (f"accuracy {m['accuracy']:.4f}" if "accuracy" in m else
                  f"MSE {m['mse']:.4g}, MAE {m['mae']:.4g}, R2 {m['r2']:.4f}")
