@@ -47,11 +47,16 @@ class Row:
 
 
 def median_times(candidates, repeats):
-    """Call each candidate in turn, ``repeats`` rounds; returns the median seconds of each."""
+    """Call each candidate in turn, ``repeats`` rounds; returns the median seconds of each.
+
+    Every other round runs in reverse order, so that a load that rises or falls during the run
+    (another process on a shared machine) does not favour whichever candidate comes first.
+    """
     times = [[] for _ in candidates]
-    for _ in range(repeats):
-        for i, candidate in enumerate(candidates):
-            times[i].append(candidate())
+    order = list(range(len(candidates)))
+    for round_ in range(repeats):
+        for i in (order if round_ % 2 == 0 else order[::-1]):
+            times[i].append(candidates[i]())
     return [statistics.median(t) for t in times]
 
 
@@ -62,13 +67,17 @@ def _seconds(t):
 # --------------------------------------------------------------------------------------------------
 def tiny(iterations, repeats):
     """The tutorial neuron: ``Neuron.train`` against the tutorial's bare loop, per iteration."""
-    bare, ours = [], []
-    for _ in range(repeats):
-        t_bare, answer_bare = workloads.bare_tutorial_loop(iterations)
-        t_ours, answer_ours = workloads.neuronet_tutorial(iterations)
-        bare.append(t_bare / iterations)
-        ours.append(t_ours / iterations)
-    b, o = statistics.median(bare), statistics.median(ours)
+    answers = {}
+
+    def run(name, loop):
+        def candidate():
+            seconds, answers[name] = loop(iterations)
+            return seconds / iterations
+        return candidate
+
+    o, b = median_times([run("ours", workloads.neuronet_tutorial),
+                         run("bare", workloads.bare_tutorial_loop)], repeats)
+    answer_ours, answer_bare = answers["ours"], answers["bare"]
     same = "same answer" if answer_bare[0] == answer_ours[0] else "DIFFERENT answer"
     return Row(f"tiny: Neuron.train / bare tutorial loop, per iteration ({iterations:,} iterations)",
                f"{o * 1e6:.1f} µs vs {b * 1e6:.1f} µs, {same} ({float(answer_ours[0])!r})", o / b,
@@ -81,11 +90,11 @@ def mnist(n_samples, repeats):
     ours = workloads.NeuronetEpoch(X, y)
     rivals = [workloads.SklearnEpoch(X, y), workloads.TorchEpoch(X, y)]
     floor = workloads.MatmulFloor(n_samples)
-    t_ours, t_sk, t_torch, t_floor = median_times([ours, *rivals, floor], repeats)
+    parts = workloads.EpochParts(X, y)
+    t_ours, t_sk, t_torch, t_floor, t_checks, t_gather, t_adam = median_times(
+        [ours, *rivals, floor, parts.checks, parts.gather, parts.adam], repeats)
     flops = workloads.epoch_flops(n_samples)
     shape = f"{n_samples:,} × 784"
-    parts = workloads.EpochParts(X, y)
-    t_checks, t_gather, t_adam = median_times([parts.checks, parts.gather, parts.adam], repeats)
     t_rest = t_ours - t_floor - t_checks - t_gather - t_adam
     bound = t_floor + t_gather + t_adam
     rows = [
@@ -206,10 +215,10 @@ def main(argv=None):
     if args.threads < 1 or args.repeats < 1:
         parser.error("--threads and --repeats must be at least 1")
     if args.quick:
-        scale = dict(tiny=(2_000, 3), mnist=(3_000, 1), samples=((1_000, 2_000, 4_000), 1),
+        scale = dict(tiny=(2_000, 3), mnist=(3_000, 3), samples=((1_000, 2_000, 4_000), 1),
                      widths=((64, 256), 2_000, 1), memory=5_000)
     else:
-        curve = max(3, args.repeats // 2)
+        curve = max(5, args.repeats // 2)
         scale = dict(tiny=(10_000, 4 * args.repeats + 3), mnist=(60_000, args.repeats),
                      samples=((10_000, 30_000, 60_000, 120_000), curve),
                      widths=((64, 128, 256, 512, 1024), 20_000, curve), memory=60_000)
