@@ -288,6 +288,9 @@ def _write_atomically(path, data):
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+            mask = os.umask(0o022)      # mkstemp makes the file private (0600); give it the usual mode
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, path)
     except BaseException as err:
         try:

@@ -1,0 +1,61 @@
+"""``neuronet export MODEL OUT.onnx``: a trained model, with its preprocessing and labels, as an ONNX file."""
+from __future__ import annotations
+
+import sys
+
+from . import UsageError
+from ._common import add_json_flag, check_output_path, load_model, print_json
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        "export", help="write a trained model as an ONNX file (needs neuronet[onnx])",
+        description="Write MODEL (a file made by 'neuronet train') as an ONNX file that onnxruntime "
+                    "runs on raw rows: input 'X' holds the numeric columns, in the order this "
+                    "command prints (plus one string input per categorical column, if any); "
+                    "standardization and the labels are part of the graph. Classifiers give "
+                    "'label' and 'probabilities', regressors 'prediction'.")
+    p.add_argument("model", metavar="MODEL", help="the model file to export")
+    p.add_argument("out", metavar="OUT.onnx", help="where to write the ONNX file")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args, stdout=None):
+    out = stdout or sys.stdout
+    from ..network import Network
+    from ..onnx_export import IR_VERSION, OPSET, to_onnx
+
+    check_output_path(args.out, "OUT.onnx")
+    model = load_model(args.model)
+    try:
+        to_onnx(model, args.out)
+    except ValueError as err:
+        raise UsageError(f"{args.model}: {err}") from None
+
+    network = model if isinstance(model, Network) else model.network
+    result = {"model": args.model, "onnx": args.out, "opset": OPSET, "ir_version": IR_VERSION,
+              "dtype": network.dtype.name}
+    if isinstance(model, Network):
+        inputs = [("X", f"(N, {network.n_inputs}) {network.dtype.name}", "the network's inputs")]
+        outputs = ["output"] + (["label"] if network.classes_ is not None
+                                and network.output_activation == "softmax" else [])
+        result.update(task=None, numeric_columns=None, categorical_columns=[])
+    else:
+        numeric = [str(c) for c in model.preprocessor.numeric_columns_]
+        categorical = [str(c) for c in model.preprocessor.categorical_columns_]
+        inputs = ([("X", f"(N, {len(numeric)}) {network.dtype.name}",
+                    "raw numeric columns " + ", ".join(numeric))] if numeric else [])
+        inputs += [(c, "(N, 1) string", "categories as in the training data") for c in categorical]
+        outputs = ["prediction"] if model.task == "regression" else ["label", "probabilities"]
+        result.update(task=model.task, numeric_columns=numeric, categorical_columns=categorical)
+    result["outputs"] = outputs
+    if args.json:
+        print_json(result, out)
+        return 0
+    print(f"wrote {args.out} (ONNX opset {OPSET}, IR version {IR_VERSION}, {network.dtype.name})",
+          file=out)
+    for name, shape, meaning in inputs:
+        print(f"input {name!r} {shape}: {meaning}", file=out)
+    print(f"outputs: {', '.join(outputs)}", file=out)
+    return 0
