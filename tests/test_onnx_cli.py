@@ -158,3 +158,27 @@ def test_exported_file_gets_the_usual_permissions(tmp_path, capsys):
     finally:
         os.umask(mask)
     assert (tmp_path / "m.onnx").stat().st_mode & 0o777 == 0o644
+
+
+def test_categorical_columns_survive_the_model_file(tmp_path, capsys):
+    rng = np.random.default_rng(2)
+    colours = np.array(["red", "green", "blue"])[rng.integers(0, 3, 60)]
+    x = rng.normal(size=60)
+    label = np.where((colours == "red") ^ (x > 0), "yes", "no")
+    data = tmp_path / "cats.csv"
+    data.write_text("x,colour,label\n" + "".join(f"{a:.5f},{c},{l}\n"
+                                                 for a, c, l in zip(x, colours, label)))
+    model = tmp_path / "cats.nn"
+    assert main(["train", str(data), "--target", "label", "--out", str(model), "--epochs", "5",
+                 "--hidden", "4", "--quiet"]) == 0
+    capsys.readouterr()
+    info = _export(capsys, model, tmp_path / "cats.onnx")
+    assert info["numeric_columns"] == ["x"] and info["categorical_columns"] == ["colour"]
+    feeds = {"X": _raw_numeric(data, ["x"], "float64"),
+             "colour": np.array(colours, dtype=object).reshape(-1, 1)}
+    out = _run(tmp_path / "cats.onnx", feeds)
+    capsys.readouterr()
+    assert main(["predict", str(model), str(data), "--proba", "--json"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    np.testing.assert_array_equal(out["label"].astype(str), expected["predictions"])
+    np.testing.assert_allclose(out["probabilities"], expected["probabilities"], rtol=1e-9, atol=1e-9)
