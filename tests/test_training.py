@@ -212,3 +212,20 @@ def test_predict_does_not_disturb_training_buffers(three_blobs):
     P2 = net.predict(X[:10])
     np.testing.assert_array_equal(P1[:10], P2)
     assert not np.shares_memory(P1, P2)
+
+
+def test_pickle_round_trip_keeps_training_in_step():
+    import pickle
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 3)), rng.integers(0, 2, size=20)
+    net = nn.Network([nn.Dense(3, 4, activation="relu"), nn.Dropout(0.1),
+                      nn.Dense(4, 2, activation="softmax")], seed=0).fit(X, y, epochs=2, batch_size=5)
+    copy = pickle.loads(pickle.dumps(net))
+    for layer in (copy.layers[0], copy.layers[2]):   # views into the flat vector again
+        assert np.shares_memory(layer.weights, copy.parameters)
+        assert np.shares_memory(layer.grad_weights, copy.gradients)
+    np.testing.assert_array_equal(copy.predict(X), net.predict(X))
+    net.fit(X, y, epochs=3, batch_size=5)
+    copy.fit(X, y, epochs=3, batch_size=5)       # same optimizer state, same random stream
+    np.testing.assert_array_equal(copy.parameters, net.parameters)
+    assert not hasattr(pickle.loads(pickle.dumps(net.layers[0])), "_X")  # no batch caches pickled

@@ -26,7 +26,7 @@ from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
 
-__all__ = ["NeuronetEstimator", "relink_views"]
+__all__ = ["NeuronetEstimator"]
 
 _FIT_DTYPES = {"float64": np.float64, "float32": np.float32, np.float64: np.float64,
                np.float32: np.float32, None: (np.float64, np.float32)}
@@ -199,40 +199,6 @@ class NeuronetEstimator(BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=self.network_.dtype)
         return self.network_.predict(X)
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if "network_" in self.__dict__:
-            relink_views(self.network_)
-
-
-
-def relink_views(net):
-    """Make every layer's arrays views into ``net.parameters`` / ``net.gradients`` again.
-
-    Pickle stores a view as an independent copy, so an unpickled network's layers would no longer
-    share memory with the flat vectors the optimizer updates, and further training (``partial_fit``
-    after a trip to a Dask worker, say) would silently change nothing. The layout is the network's:
-    layer after layer, each layer's ``parameter_shapes()`` end to end.
-    """
-    offset = 0
-    for layer in net.layers:
-        arrays, grads = {}, {}
-        for name, shape in layer.parameter_shapes():
-            size = int(np.prod(shape))
-            arrays[name] = net.parameters[offset:offset + size].reshape(shape)
-            grads[name] = net.gradients[offset:offset + size].reshape(shape)
-            offset += size
-        if arrays:
-            old = {name: getattr(layer, name) for name in arrays}
-            layer.bind(arrays, grads, net.rng)
-            for name, value in old.items():
-                if not np.array_equal(value, arrays[name]):
-                    raise ValueError(f"cannot restore the parameter views of {layer!r}: the layer's "
-                                     f"{name} do not match the network's parameter vector")
-    if offset != net.parameters.size:
-        raise ValueError(f"the layers hold {offset} parameters but the network's vector has "
-                         f"{net.parameters.size}")
 
 
 def _check_sample_weight(sample_weight, n_samples, dtype):

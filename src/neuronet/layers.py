@@ -28,6 +28,16 @@ class Layer:
     #: Set by the network: the first layer need not compute ``dL_dX``.
     needs_input_gradient = True
 
+    #: Caches of the last training batch: never pickled, rebuilt on use.
+    _transient = ("_buffers", "_X", "_Z", "_A", "_batch", "_keep", "_dX", "_mask")
+
+    def __getstate__(self):
+        return {k: v for k, v in vars(self).items() if k not in self._transient}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._buffers = {}
+
     def parameter_shapes(self):
         """``[(name, shape), ...]`` of the arrays this layer trains (none by default)."""
         return []

@@ -85,24 +85,43 @@ class Network:
     # Parameters
     def _bind_parameters(self):
         """Lay every layer's arrays end to end in one parameter vector and one gradient vector."""
-        shapes = [(layer, name, shape) for layer in self.layers
-                  for name, shape in layer.parameter_shapes()]
-        sizes = [int(np.prod(shape)) for _, _, shape in shapes]
-        self.parameters = np.zeros(sum(sizes), dtype=self.dtype)
-        self.gradients = np.zeros(sum(sizes), dtype=self.dtype)
-        per_layer = {id(layer): ({}, {}) for layer in self.layers}
+        size = sum(int(np.prod(shape)) for layer in self.layers
+                   for _, shape in layer.parameter_shapes())
+        self.parameters = np.zeros(size, dtype=self.dtype)
+        self.gradients = np.zeros(size, dtype=self.dtype)
+        self._link_layers()
+
+    def _link_layers(self):
+        """Give each layer views into ``parameters`` and ``gradients``: layer after layer, each
+        layer's ``parameter_shapes()`` end to end."""
         offset = 0
         self._weight_slices = []
-        for (layer, name, shape), size in zip(shapes, sizes):
-            arrays, grads = per_layer[id(layer)]
-            arrays[name] = self.parameters[offset:offset + size].reshape(shape)
-            grads[name] = self.gradients[offset:offset + size].reshape(shape)
-            if name == "weights":
-                self._weight_slices.append(slice(offset, offset + size))
-            offset += size
         for i, layer in enumerate(self.layers):
-            layer.bind(*per_layer[id(layer)], self.rng)
+            arrays, grads = {}, {}
+            for name, shape in layer.parameter_shapes():
+                size = int(np.prod(shape))
+                arrays[name] = self.parameters[offset:offset + size].reshape(shape)
+                grads[name] = self.gradients[offset:offset + size].reshape(shape)
+                if name == "weights":
+                    self._weight_slices.append(slice(offset, offset + size))
+                offset += size
+            layer.bind(arrays, grads, self.rng)
             layer.needs_input_gradient = i > 0
+
+    def __getstate__(self):
+        """Pickle the flat vectors only: the layers' views are rebuilt on unpickling.
+
+        (Pickle would store each view as an independent copy, and training after a round trip, e.g.
+        to a Dask worker and back, would then update the vector but not the layers.)
+        """
+        state = self.__dict__.copy()
+        state["layers"] = [_LayerState(layer) for layer in self.layers]
+        return state
+
+    def __setstate__(self, state):
+        state["layers"] = [held.restore() for held in state["layers"]]
+        self.__dict__.update(state)
+        self._link_layers()
 
     def initialize(self, init="auto"):
         """Draw fresh weights with initializer ``init`` (from ``seed``) and zero the biases."""
@@ -345,6 +364,22 @@ class Network:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return (f"Network([\n  {inner}],\n  loss={self.loss.name!r}, optimizer={self.optimizer!r}, "
                 f"dtype={self.dtype.name!r})")
+
+
+class _LayerState:
+    """A layer as pickled inside a network: its state without the views into the network's vectors
+    (the network rebuilds them) and without its batch caches."""
+
+    _VIEWS = ("_W", "_b", "grad_weights", "grad_bias")
+
+    def __init__(self, layer):
+        self.cls = type(layer)
+        self.state = {k: v for k, v in layer.__getstate__().items() if k not in self._VIEWS}
+
+    def restore(self):
+        layer = self.cls.__new__(self.cls)
+        layer.__setstate__(self.state)
+        return layer
 
 
 def _default_loss(output_activation):
