@@ -182,3 +182,18 @@ def test_categorical_columns_survive_the_model_file(tmp_path, capsys):
     expected = json.loads(capsys.readouterr().out)
     np.testing.assert_array_equal(out["label"].astype(str), expected["predictions"])
     np.testing.assert_allclose(out["probabilities"], expected["probabilities"], rtol=1e-9, atol=1e-9)
+
+
+def test_a_saved_bare_network_exports_too(tmp_path, capsys):
+    import neuronet as nn
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = np.where(X[:, 0] > X[:, 1], "up", "down")
+    net = nn.Network([nn.Dense(3, 5, activation="leaky_relu"), nn.Dropout(0.2),
+                      nn.Dense(5, 2, activation="softmax")], seed=0).fit(X, y, epochs=5)
+    nn.save(net, tmp_path / "net.nn")
+    info = _export(capsys, tmp_path / "net.nn", tmp_path / "net.onnx")
+    assert info["task"] is None and info["outputs"] == ["output", "label"]
+    out = _run(tmp_path / "net.onnx", {"X": X})
+    np.testing.assert_allclose(out["output"], net.predict(X), rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(out["label"], net.predict_classes(X))
