@@ -59,7 +59,7 @@ def test_iris_classifier_gives_the_same_labels_and_probabilities(tmp_path, dtype
     props = _props(path)
     assert json.loads(props["neuronet.numeric_columns"]) == model.preprocessor.numeric_columns_
     assert json.loads(props["neuronet.classes"]) == ["setosa", "versicolor", "virginica"]
-    assert props["neuronet.task"] == "multiclass"
+    assert props["neuronet.task"] == "multiclass" and props["neuronet.target"] == "species"
     assert "sepal_length" in onnx.load(str(path)).doc_string
 
 

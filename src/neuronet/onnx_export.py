@@ -202,7 +202,7 @@ def _network_graph(graph, network):
     meta = {"neuronet.kind": "network", "neuronet.inputs": json.dumps(["X"]),
             "neuronet.dtype": network.dtype.name}
     if network.classes_ is not None:
-        meta["neuronet.classes"] = json.dumps(np.asarray(network.classes_).tolist())
+        meta["neuronet.classes"] = json.dumps(label_tensor(network.classes_).tolist())
     return doc, meta
 
 

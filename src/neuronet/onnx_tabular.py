@@ -99,6 +99,7 @@ def model_graph(graph, model):
     doc = (f"neuronet {model.task} model. Inputs: {'; '.join(inputs)}. {done} done inside the "
            f"graph. Outputs: {outputs}.")
     meta = {"neuronet.kind": "model", "neuronet.task": model.task,
+            "neuronet.target": str(getattr(model, "target", "")),
             "neuronet.dtype": network.dtype.name,
             "neuronet.inputs": json.dumps((["X"] if numeric else []) + categorical),
             "neuronet.numeric_columns": json.dumps(numeric),
