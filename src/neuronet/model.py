@@ -16,11 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from . import metrics
-from .csvdata import Table, is_missing, parse_number
+from .csvdata import Table, parse_number
 from .layers import Dense
 from .network import Network
 from .optimizers import OPTIMIZERS
-from .preprocessing import RowSource, TabularPreprocessor
+from .preprocessing import RowSource, TabularPreprocessor, _fast_numbers, numeric_values
 
 __all__ = ["Model", "TASKS", "infer_task", "parse_labels", "MAX_CLASSES_FROM_NUMBERS"]
 
@@ -38,6 +38,9 @@ REGRESSION_LOSSES = ("mse", "sse")
 
 def _label_kind(values):
     """``"int"``, ``"float"`` or ``"str"``: how to read a column of labels."""
+    fast = _fast_numbers(values)
+    if fast is not None:
+        return "int" if np.all(fast == np.trunc(fast)) and np.all(np.abs(fast) < 2 ** 53) else "float"
     numbers = [parse_number(v) for v in values]
     if all(x is not None for x in numbers):
         return "int" if all(float(x).is_integer() for x in numbers) else "float"
@@ -48,6 +51,11 @@ def _as_labels(values, kind):
     """Labels as an array of ``kind`` (see :func:`_label_kind`); ``None`` if a value does not fit it."""
     if kind == "str":
         return np.array([v.strip() if isinstance(v, str) else str(v) for v in values])
+    fast = _fast_numbers(values)
+    if fast is not None:
+        if kind == "float":
+            return fast
+        return fast.astype(np.int64) if np.all(fast == np.trunc(fast)) else None
     numbers = [parse_number(v) for v in values]
     if any(x is None for x in numbers):
         return None
@@ -78,7 +86,7 @@ def infer_task(values, task=None, where="the target column"):
         if kind == "str":
             bad = next(v for v in values if parse_number(v) is None)
             raise ValueError(f"{where} holds text ({bad!r}), so it cannot be a regression target")
-        distinct = len(set(float(parse_number(v)) for v in values))
+        distinct = np.unique(_as_labels(values, "float")).size
         if (task == "regression" or kind == "float" or distinct > MAX_CLASSES_FROM_NUMBERS
                 or (distinct > 2 and distinct * 2 > len(values))):
             return "regression"
@@ -148,7 +156,7 @@ class Model:
         preprocessor = TabularPreprocessor().fit(table, inputs)
         classes, mean, scale = None, None, None
         if task == "regression":
-            y = np.array([parse_number(v) for v in values])
+            y = numeric_values(source, target, values)
             mean, scale = float(y.mean()), float(y.std()) or 1.0
             n_out = 1
         else:
@@ -305,11 +313,4 @@ def _inputs_only(data, source, target):
 
 
 def _regression_targets(source, target, values):
-    y = np.empty(len(values))
-    for i, v in enumerate(values):
-        x = parse_number(v)
-        if x is None or is_missing(v):
-            raise ValueError(f"{source.where(i, target)}: {v!r} is not a finite number, but the target "
-                             "is numeric")
-        y[i] = x
-    return y
+    return numeric_values(source, target, values)
