@@ -83,8 +83,14 @@ class Table:
         try:
             return self.columns.index(name)
         except ValueError:
+            hint = ""
+            if len(self.columns) == 1:
+                sep = next((c for c in ";\t|" if c in self.columns[0]), None)
+                if sep is not None:
+                    hint = (f" (the header looks separated by {sep!r}; neuronet reads comma-separated "
+                            "files)")
             raise CSVError(f"{self.source}: there is no column {name!r}; the columns are "
-                           f"{', '.join(self.columns)}") from None
+                           f"{', '.join(self.columns)}{hint}") from None
 
     def column(self, name):
         """The values of column ``name``, as a list of text."""

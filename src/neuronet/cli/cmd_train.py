@@ -117,9 +117,7 @@ def run(args):
         raise UsageError(f"--target is required: which column of {shown} should be learned? "
                          f"The columns are {', '.join(table.columns)}")
     source = RowSource(table)
-    if target not in table.columns:
-        raise UsageError(f"{shown}: there is no column {target!r}; the columns are "
-                         f"{', '.join(table.columns)}")
+    table.index(target)                      # no such column: the message lists the columns
     if len(table.columns) < 2:
         raise UsageError(f"{shown}: the target {target!r} is the only column; there is nothing to "
                          "learn from")
