@@ -18,7 +18,7 @@ def add_parser(subparsers):
 
 
 def run(args):
-    from ..io import read_verified
+    from ..io import FORMAT_VERSION, read_verified
     from ..model import Model
     obj = load_model(args.model)
     header, _ = read_verified(args.model)
@@ -31,7 +31,7 @@ def run(args):
             entry.update(inputs=layer.n_in, outputs=layer.n_out, activation=layer.activation.name)
         layers.append(entry)
     result = {"command": "info", "model": args.model, "kind": header["kind"],
-              "format_version": 1, "library_version": header["library_version"],
+              "format_version": FORMAT_VERSION, "library_version": header["library_version"],
               "dtype": net.dtype.name, "loss": net.loss.name, "optimizer": net.optimizer.get_config(),
               "layers": layers, "parameters": net.n_parameters,
               "epochs_trained": len(net.history["loss"])}
@@ -46,7 +46,7 @@ def run(args):
     if args.json:
         print_json(result)
         return 0
-    print(f"{args.model}: neuronet {result['kind']} file, format 1, written by neuronet "
+    print(f"{args.model}: neuronet {result['kind']} file, format {result['format_version']}, written by neuronet "
           f"{result['library_version']}")
     if isinstance(obj, Model):
         print(obj.summary())
