@@ -46,7 +46,8 @@ def run(args):
     if args.json:
         print_json(result)
         return 0
-    print(f"{args.model}: neuronet {result['kind']} file, format {result['format_version']}, written by neuronet "
+    print(f"{args.model}: neuronet {result['kind']} file, format {result['format_version']}, "
+          f"written by neuronet "
           f"{result['library_version']}")
     if isinstance(obj, Model):
         print(obj.summary())
