@@ -1,9 +1,9 @@
 """neuronet's speed, as ratios measured in one run: ``python bench/run.py [--threads N] [--repeats R]``.
 
 Prints one Markdown table to stdout. Every line compares two things timed in this same run, under
-the same BLAS thread limit (threadpoolctl, and ``torch.set_num_threads``); each time is the median of
-several repeats, and the competitors' repeats are interleaved so that a busy neighbour on a shared
-machine slows all of them alike.
+the same BLAS thread limit (threadpoolctl, and ``torch.set_num_threads``). The competitors are timed
+in interleaved rounds, so that a busy neighbour on a shared machine slows all of them alike; times
+shown are medians over the rounds, and each ratio is the median of the per-round ratios.
 
 Lines (issue 5): the tutorial neuron against its bare NumPy loop; an MNIST-shaped epoch against
 scikit-learn and PyTorch; the epoch's matrix products alone against the epoch (the "BLAS limit");
@@ -46,8 +46,8 @@ class Row:
         return [self.what, self.measured, f"{self.ratio:.2f}", self.goal, status]
 
 
-def median_times(candidates, repeats):
-    """Call each candidate in turn, ``repeats`` rounds; returns the median seconds of each.
+def timed_rounds(candidates, repeats):
+    """Call each candidate in turn, ``repeats`` rounds; returns each one's seconds, round by round.
 
     Every other round runs in reverse order, so that a load that rises or falls during the run
     (another process on a shared machine) does not favour whichever candidate comes first.
@@ -57,7 +57,16 @@ def median_times(candidates, repeats):
     for round_ in range(repeats):
         for i in (order if round_ % 2 == 0 else order[::-1]):
             times[i].append(candidates[i]())
-    return [statistics.median(t) for t in times]
+    return times
+
+
+def paired_ratio(a, b):
+    """The median over rounds of ``a[r] / b[r]``. Two things timed side by side in one round share
+    that round's load, so the median of their ratios is steadier than a ratio of two medians."""
+    return statistics.median(x / y for x, y in zip(a, b))
+
+
+median = statistics.median
 
 
 def _seconds(t):
@@ -75,13 +84,14 @@ def tiny(iterations, repeats):
             return seconds / iterations
         return candidate
 
-    o, b = median_times([run("ours", workloads.neuronet_tutorial),
-                         run("bare", workloads.bare_tutorial_loop)], repeats)
+    ours, bare = timed_rounds([run("ours", workloads.neuronet_tutorial),
+                               run("bare", workloads.bare_tutorial_loop)], repeats)
     answer_ours, answer_bare = answers["ours"], answers["bare"]
+    o, b, ratio = median(ours), median(bare), paired_ratio(ours, bare)
     same = "same answer" if answer_bare[0] == answer_ours[0] else "DIFFERENT answer"
     return Row(f"tiny: Neuron.train / bare tutorial loop, per iteration ({iterations:,} iterations)",
-               f"{o * 1e6:.1f} µs vs {b * 1e6:.1f} µs, {same} ({float(answer_ours[0])!r})", o / b,
-               "≤ 1.5", o / b <= 1.5)
+               f"{o * 1e6:.1f} µs vs {b * 1e6:.1f} µs, {same} ({float(answer_ours[0])!r})", ratio,
+               "≤ 1.5", ratio <= 1.5)
 
 
 def mnist(n_samples, repeats):
@@ -91,48 +101,56 @@ def mnist(n_samples, repeats):
     rivals = [workloads.SklearnEpoch(X, y), workloads.TorchEpoch(X, y)]
     floor = workloads.MatmulFloor(n_samples)
     parts = workloads.EpochParts(X, y)
-    t_ours, t_sk, t_torch, t_floor, t_checks, t_gather, t_adam = median_times(
-        [ours, *rivals, floor, parts.checks, parts.gather, parts.adam], repeats)
+    times = timed_rounds([ours, *rivals, floor, parts.checks, parts.gather, parts.adam], repeats)
+    ours_r, sk_r, torch_r, floor_r, checks_r, gather_r, adam_r = times
+    t_ours, t_sk, t_torch, t_floor, t_checks, t_gather, t_adam = map(median, times)
+    rest_r = [o - sum(parts) for o, *parts in zip(ours_r, floor_r, checks_r, gather_r, adam_r)]
+    bound_r = [f + g + a for f, g, a in zip(floor_r, gather_r, adam_r)]
     flops = workloads.epoch_flops(n_samples)
     shape = f"{n_samples:,} × 784"
-    t_rest = t_ours - t_floor - t_checks - t_gather - t_adam
-    bound = t_floor + t_gather + t_adam
-    rows = [
+    vs_sk, vs_torch, limit = (paired_ratio(ours_r, sk_r), paired_ratio(ours_r, torch_r),
+                              paired_ratio(floor_r, ours_r))
+    return [
         Row(f"mnist-shaped epoch ({shape}): neuronet / scikit-learn",
-            f"{_seconds(t_ours)} vs {_seconds(t_sk)}", t_ours / t_sk, "≤ 0.5", t_ours / t_sk <= 0.5),
+            f"{_seconds(t_ours)} vs {_seconds(t_sk)}", vs_sk, "≤ 0.5", vs_sk <= 0.5),
         Row(f"mnist-shaped epoch ({shape}): neuronet / PyTorch",
-            f"{_seconds(t_ours)} vs {_seconds(t_torch)}", t_ours / t_torch, "≤ 1.0",
-            t_ours / t_torch <= 1.0),
+            f"{_seconds(t_ours)} vs {_seconds(t_torch)}", vs_torch, "≤ 1.0", vs_torch <= 1.0),
         Row("limit: matrix products alone / neuronet epoch",
             f"{_seconds(t_floor)} vs {_seconds(t_ours)}; {flops / t_ours / 1e9:.0f} GFLOP/s "
-            f"(products alone {flops / t_floor / 1e9:.0f})", t_floor / t_ours, "≥ 0.70",
-            t_floor / t_ours >= 0.70),
-        Row("  where the epoch goes: matrix products", _seconds(t_floor), t_floor / t_ours),
+            f"(products alone {flops / t_floor / 1e9:.0f})", limit, "≥ 0.70", limit >= 0.70),
+        Row("  where the epoch goes: matrix products", _seconds(t_floor), limit),
         Row("  where the epoch goes: Adam updates (10 passes over the parameters per batch)",
-            _seconds(t_adam), t_adam / t_ours),
+            _seconds(t_adam), paired_ratio(adam_r, ours_r)),
         Row("  where the epoch goes: gathering shuffled batches (np.take)", _seconds(t_gather),
-            t_gather / t_ours),
+            paired_ratio(gather_r, ours_r)),
         Row("  where the epoch goes: fit's input checks (finite X, labels)", _seconds(t_checks),
-            t_checks / t_ours),
+            paired_ratio(checks_r, ours_r)),
         Row("  where the epoch goes: the rest (activations, loss, biases, Python)",
-            _seconds(t_rest), t_rest / t_ours),
+            _seconds(median(rest_r)), paired_ratio(rest_r, ours_r)),
         Row("  bound: (products + Adam + gathering) / scikit-learn: the best ratio this design "
-            "could reach", f"{_seconds(bound)} vs {_seconds(t_sk)}", bound / t_sk),
+            "could reach", f"{_seconds(median(bound_r))} vs {_seconds(t_sk)}",
+            paired_ratio(bound_r, sk_r)),
     ]
-    return rows
 
 
 def cost_vs_samples(sizes, repeats):
     """Time per epoch as the data grows: per-sample time against its median over the sizes."""
     X, y = workloads.mnist_shaped(max(sizes), seed=1)
     epochs = [workloads.NeuronetEpoch(X[:n], y[:n]) for n in sizes]
-    times = median_times(epochs, repeats)
-    per_sample = [t / n for t, n in zip(times, sizes)]
-    middle = statistics.median(per_sample)
-    rows = [Row(f"cost vs samples: {n:,} samples, per-sample time / median",
-                f"{_seconds(t)} per epoch, {p * 1e6:.2f} µs per sample", p / middle)
-            for n, t, p in zip(sizes, times, per_sample)]
-    deviation = max(abs(p / middle - 1.0) for p in per_sample)
+    times = timed_rounds(epochs, repeats)
+    # Per round, each size's time per sample relative to that round's median over the sizes.
+    relative = [[] for _ in sizes]
+    for round_times in zip(*times):
+        per_sample = [t / n for t, n in zip(round_times, sizes)]
+        middle = median(per_sample)
+        for i, p in enumerate(per_sample):
+            relative[i].append(p / middle)
+    rows = []
+    for n, t, r in zip(sizes, times, relative):
+        rows.append(Row(f"cost vs samples: {n:,} samples, per-sample time / median",
+                        f"{_seconds(median(t))} per epoch, {median(t) / n * 1e6:.2f} µs per sample",
+                        median(r)))
+    deviation = max(abs(median(r) - 1.0) for r in relative)
     rows.append(Row("cost vs samples: linear (max deviation of the per-sample time)",
                     f"{deviation:.1%} over {sizes[0]:,}–{sizes[-1]:,} samples", 1.0 + deviation,
                     "≤ 1.15", deviation <= 0.15))
@@ -146,13 +164,15 @@ def cost_vs_width(widths, n_samples, repeats):
     rows = []
     for w in widths:
         hidden = (w, w // 2)
-        t_ours, t_floor = median_times([workloads.NeuronetEpoch(X, y, hidden),
+        ours_r, floor_r = timed_rounds([workloads.NeuronetEpoch(X, y, hidden),
                                         workloads.MatmulFloor(n_samples, hidden)], repeats)
+        t_ours = median(ours_r)
         flops = workloads.epoch_flops(n_samples, hidden)
+        per_weight_sample = t_ours / workloads.n_weights(hidden) / n_samples
         rows.append(Row(f"cost vs width: 784-{w}-{w // 2}-10, products alone / epoch",
                         f"{_seconds(t_ours)} per epoch of {n_samples:,}, "
-                        f"{t_ours / workloads.n_weights(hidden) / n_samples * 1e9:.2f} ns per "
-                        f"weight·sample, {flops / t_ours / 1e9:.0f} GFLOP/s", t_floor / t_ours))
+                        f"{per_weight_sample * 1e9:.2f} ns per weight·sample, "
+                        f"{flops / t_ours / 1e9:.0f} GFLOP/s", paired_ratio(floor_r, ours_r)))
     return rows
 
 
@@ -244,7 +264,7 @@ def main(argv=None):
         header = versions(args.threads)
     print(f"neuronet benchmark{' (--quick: smoke run, not the figures)' if args.quick else ''}")
     print(header)
-    print(f"medians of {scale['mnist'][1]} repeats (MNIST-shaped epochs), "
+    print(f"ratios: medians of per-round ratios; {scale['mnist'][1]} rounds (MNIST-shaped epochs), "
           f"{scale['tiny'][1]} (tiny), {scale['samples'][1]} (cost curves); 784-256-128-10 ReLU, "
           "softmax + cross-entropy, Adam lr 1e-3, batch 128, float32")
     print()
