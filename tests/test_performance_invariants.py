@@ -199,3 +199,15 @@ def test_dropout_reuses_its_buffers_and_keeps_its_random_stream():
     Y2 = drop.forward(X, training=True)
     assert Y2 is Y1 and drop.backward(G) is dX1
     assert drop.forward(X) is X  # prediction: nothing dropped, nothing copied
+
+
+def test_training_continues_after_a_pickle_round_trip():
+    import pickle
+
+    X, y = _data(n=60)
+    net = _net(optimizer=nn.Adam(1e-2)).fit(X, y, epochs=1, batch_size=16)
+    copy = pickle.loads(pickle.dumps(net))
+    net.fit(X, y, epochs=2, batch_size=16, shuffle=False)
+    copy.fit(X, y, epochs=2, batch_size=16, shuffle=False)
+    np.testing.assert_array_equal(copy.parameters, net.parameters)
+    np.testing.assert_array_equal(copy.layers[0].weights, net.layers[0].weights)
