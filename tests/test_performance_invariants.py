@@ -211,3 +211,19 @@ def test_training_continues_after_a_pickle_round_trip():
     copy.fit(X, y, epochs=2, batch_size=16, shuffle=False)
     np.testing.assert_array_equal(copy.parameters, net.parameters)
     np.testing.assert_array_equal(copy.layers[0].weights, net.layers[0].weights)
+
+
+def test_the_fast_path_keeps_the_tutorial_bit_for_bit():
+    # The operation order in Sigmoid, SSE's gradient, X.T @ dZ and SGD's p -= g is what makes this
+    # exact; a faster rearrangement that changed the last bit would fail here.
+    X = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]])
+    y = np.array([[0, 1, 1, 0]]).T
+    rng = np.random.RandomState(1)
+    w = 2 * rng.random_sample((3, 1)) - 1
+    for _ in range(10_000):
+        out = 1 / (1 + np.exp(-(X @ w)))
+        w += X.T @ ((y - out) * out * (1 - out))
+    bare = 1 / (1 + np.exp(-(np.array([1, 0, 0]) @ w)))
+    neuron = nn.Neuron(3, seed=1).train(X, y, 10_000)
+    assert neuron.think([1, 0, 0])[0] == bare[0] == 0.9999370428352157
+    np.testing.assert_array_equal(neuron.weights, w)
