@@ -8,9 +8,9 @@
   two methods above; losses whose value and gradient share work override it.
 
 The cross-entropies also know the activation they pair with (``fused_activation``). When the output
-layer uses it, the network asks for ``fused_gradient(Y, P, sample_weight)``, the gradient with respect to
-the *pre-activation* ``Z``, which simplifies to ``(P - Y)`` times the weights: no division by ``P`` and no
-overflow, however confident the network is.
+layer uses it, the network asks for ``fused_value_and_gradient(Y, P, sample_weight, out)``: the loss and
+``fused_gradient``, the gradient with respect to the *pre-activation* ``Z``, which simplifies to
+``(P - Y)`` times the weights: no division by ``P`` and no overflow, however confident the network is.
 
 Weights: ``sample_weight`` is ``None`` or an array of shape ``(n_samples,)``. The averaged losses divide
 by the sum of the weights, so a weight of 2 counts a sample twice.
