@@ -58,36 +58,40 @@ def load_model(path):
     return load(path)
 
 
-def positive_int(text):
+def _parse(text, kind, what):
     import argparse
     try:
-        value = int(text)
+        return kind(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+
+
+def _refuse(message):
+    import argparse
+    raise argparse.ArgumentTypeError(message)
+
+
+def positive_int(text):
+    """An argparse type: a whole number of at least 1."""
+    value = _parse(text, int, "a whole number")
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+        _refuse(f"must be at least 1, got {value}")
     return value
 
 
 def fraction(text):
-    import argparse
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    """An argparse type: a number in [0, 1)."""
+    value = _parse(text, float, "a number")
     if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
+        _refuse(f"must be in [0, 1), got {value}")
     return value
 
 
 def positive_float(text):
-    import argparse
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    """An argparse type: a finite number greater than 0."""
+    value = _parse(text, float, "a number")
     if not value > 0.0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+        _refuse(f"must be a positive number, got {text}")
     return value
 
 

@@ -11,6 +11,7 @@ from ..network import Network
 from ..neuron import Neuron
 from ..optimizers import SGD
 from . import UsageError
+from ._common import positive_int
 
 
 def add_parser(subparsers):
@@ -18,23 +19,12 @@ def add_parser(subparsers):
         "demo", help="the tutorial's single neuron, then a hidden layer learning XOR",
         description="Train the tutorial's single neuron on its four examples, show it a new "
                     "situation [1, 0, 0], then train a network with a hidden layer on XOR.")
-    p.add_argument("--iterations", type=_positive_int, default=10_000, metavar="N",
+    p.add_argument("--iterations", type=positive_int, default=10_000, metavar="N",
                    help="training iterations for the neuron (default 10000)")
     p.add_argument("--seed", type=int, default=1, help="random seed for the starting weights (default 1)")
     p.add_argument("--ask", action="store_true",
                    help="ask for the new situation on standard input instead of using [1, 0, 0]")
     p.set_defaults(func=run)
-
-
-def _positive_int(text):
-    import argparse
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _ask(stream_in, stream_out):
