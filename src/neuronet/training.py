@@ -17,6 +17,14 @@ class TrainingDiverged(ValueError, ArithmeticError):
     """The loss became NaN or infinite; the weights were restored to the last finite epoch."""
 
 
+def _diverged(net, what, last_epoch):
+    """The error for a non-finite loss, once the weights are back at the end of ``last_epoch``."""
+    kept = f"the end of epoch {last_epoch}" if last_epoch else "their values before training"
+    return TrainingDiverged(
+        f"training diverged: {what}. Try a smaller learning rate (now "
+        f"{net.optimizer.learning_rate:g}). The weights were restored to {kept}.")
+
+
 class _Batches:
     """Row indices of each mini-batch, gathered into buffers that are reused every epoch."""
 
@@ -90,11 +98,8 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
                 if snapshot:
                     params[...] = last_finite
                 net.optimizer.reset()
-                raise TrainingDiverged(
-                    f"training diverged: the loss became {loss} in epoch {epoch0 + epoch}, batch "
-                    f"{batch + 1}. Try a smaller learning rate (now "
-                    f"{net.optimizer.learning_rate:g}). The weights were restored to the end of "
-                    f"epoch {epoch0 + epoch - 1}.")
+                raise _diverged(net, f"the loss became {loss} in epoch {epoch0 + epoch}, "
+                                     f"batch {batch + 1}", epoch0 + epoch - 1)
             # The epoch's loss: a sum of batch sums, or a mean of batch means weighted by batch size.
             m = Xb.shape[0] if wb is None or summed else float(wb.sum())
             total += loss if summed else loss * m
@@ -112,11 +117,8 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
             history["val_loss"].append(logs["val_loss"])
             if not isfinite(logs["val_loss"]):
                 params[...] = last_finite
-                raise TrainingDiverged(
-                    f"training diverged: the validation loss became {logs['val_loss']} in epoch "
-                    f"{epoch0 + epoch}. Try a smaller learning rate (now "
-                    f"{net.optimizer.learning_rate:g}). The weights were restored to the end of "
-                    f"epoch {epoch0 + epoch - 1}.")
+                raise _diverged(net, f"the validation loss became {logs['val_loss']} in epoch "
+                                     f"{epoch0 + epoch}", epoch0 + epoch - 1)
         if snapshot:
             np.copyto(last_finite, params)
         for cb in callbacks:
