@@ -1,4 +1,6 @@
 """Behaviour of training: it learns, it is repeatable, it validates, stops early and reports."""
+import re
+
 import numpy as np
 import pytest
 
@@ -140,21 +142,32 @@ def test_validation_split_holds_out_rows(three_blobs):
     assert sizes == [120] and len(net.history["val_loss"]) == 1
 
 
-def test_divergence_stops_with_a_clear_error_and_keeps_the_last_finite_weights():
+@pytest.mark.parametrize("batch_size", [None, 2])
+def test_divergence_stops_with_a_clear_error_and_keeps_the_last_finite_weights(batch_size):
     X = np.array([[1.0, 2.0], [3.0, 4.0], [-2.0, 1.0]]) * 1e3
     y = np.array([1.0, -1.0, 2.0]) * 1e3
     net = nn.Network([nn.Dense(2, 4, activation="relu"), nn.Dense(4, 1)],
                      optimizer=nn.SGD(learning_rate=10.0), seed=0)
-    epochs_done = []
-    cb = nn.LambdaCallback(on_epoch_end=lambda n, e, logs: epochs_done.append(n.get_flat_parameters()))
+    starts = [net.get_flat_parameters()]          # starts[k]: the weights at the start of epoch k + 1
+    cb = nn.LambdaCallback(on_epoch_end=lambda n, e, logs: starts.append(n.get_flat_parameters()))
     with pytest.raises(nn.TrainingDiverged, match="smaller learning rate") as info:
-        net.fit(X, y, epochs=100, callbacks=[cb])
+        net.fit(X, y, epochs=100, batch_size=batch_size, shuffle=False, callbacks=[cb])
     assert isinstance(info.value, ValueError)
-    assert np.all(np.isfinite(net.parameters))
-    expected = epochs_done[-1] if epochs_done else None
-    if expected is not None:
-        np.testing.assert_array_equal(net.parameters, expected)
+    epoch = int(re.search(r"restored to those at the start of epoch (\d+)", str(info.value)).group(1))
+    np.testing.assert_array_equal(net.parameters, starts[epoch - 1])
+    assert len(starts) >= 2                        # it did train before diverging
+    # the weights kept are ones whose loss was seen to be finite, and they give finite answers
+    assert np.isfinite(net.evaluate(X, y)["loss"])
     assert np.all(np.isfinite(net.predict(X)))
+
+
+def test_divergence_of_the_starting_weights_says_so():
+    net = nn.Network([nn.Dense(1, 1)], seed=0)
+    net.layers[0].weights = [[1e200]]
+    before = net.get_flat_parameters()
+    with pytest.raises(nn.TrainingDiverged, match="left as training found them"):
+        net.fit([[1e200]], [0.0], epochs=3)
+    np.testing.assert_array_equal(net.parameters, before)
 
 
 def test_float32_end_to_end(three_blobs):

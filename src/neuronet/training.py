@@ -17,12 +17,16 @@ class TrainingDiverged(ValueError, ArithmeticError):
     """The loss became NaN or infinite; the weights were restored to the last finite epoch."""
 
 
-def _diverged(net, what, last_epoch):
-    """The error for a non-finite loss, once the weights are back at the end of ``last_epoch``."""
-    kept = f"the end of epoch {last_epoch}" if last_epoch else "their values before training"
-    return TrainingDiverged(
-        f"training diverged: {what}. Try a smaller learning rate (now "
-        f"{net.optimizer.learning_rate:g}). The weights were restored to {kept}.")
+def _diverged(net, what, epoch):
+    """The error for a non-finite loss, once the weights are back at the start of ``epoch`` (None:
+    back where this training started, whose own loss was not finite)."""
+    if epoch is None:
+        kept = ("The weights were left as training found them: their loss is not finite either, "
+                "so check the scale of the inputs and targets too.")
+    else:
+        kept = f"The weights were restored to those at the start of epoch {epoch}."
+    return TrainingDiverged(f"training diverged: {what}. Try a smaller learning rate (now "
+                            f"{net.optimizer.learning_rate:g}). {kept}")
 
 
 class _Batches:
@@ -69,17 +73,17 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
     that many epochs without an improvement greater than ``min_delta`` of the monitored loss
     (``val_loss`` if there is validation data, else ``loss``) and the best weights are restored.
 
-    If a loss becomes NaN or infinite, the weights are put back as they were at the end of the last
-    finite epoch and :class:`TrainingDiverged` is raised. ``train_step`` takes no step on a non-finite
-    loss, so with one full batch per epoch and no validation data the weights are already those of
-    the last epoch and no copy of them is kept: the tutorial's tiny network pays nothing per epoch.
+    If a loss becomes NaN or infinite, :class:`TrainingDiverged` is raised and the weights are put
+    back to the last ones whose loss was seen to be finite: the start of the current epoch, or of the
+    one before when the very first batch of the epoch failed (its loss was measured on the weights the
+    epoch started with). Two snapshots are kept and swapped, one copy of the weights per epoch.
     """
     batches = _Batches(X, Y, sample_weight, batch_size, shuffle, rng)
     history = net.history
     monitor = "val_loss" if validation is not None else "loss"
     params = net.parameters
-    snapshot = batches.n_batches > 1 or validation is not None
-    last_finite = params.copy() if snapshot else None  # weights at the end of the last finite epoch
+    # The weights at the start of this epoch and of the previous one (see the docstring).
+    epoch_start, previous_start = params.copy(), params.copy()
     best, best_params, waited = math.inf, None, 0
     summed = net.loss.reduction == "sum"
     net.stop_training = False
@@ -91,15 +95,19 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
                                 "n_samples": X.shape[0]})
     epoch = 0
     for epoch in range(1, epochs + 1):
+        if epoch > 1:
+            epoch_start, previous_start = previous_start, epoch_start
+            np.copyto(epoch_start, params)
         total, count = 0.0, 0.0
         for batch, (Xb, Yb, wb) in enumerate(batches):
             loss = train_step(Xb, Yb, wb)
             if not isfinite(loss):
-                if snapshot:
-                    params[...] = last_finite
+                # batch 0 measured the loss of epoch_start itself: go one epoch further back
+                params[...] = epoch_start if batch > 0 else previous_start
                 net.optimizer.reset()
+                restored = epoch0 + epoch if batch > 0 else (epoch0 + epoch - 1 if epoch > 1 else None)
                 raise _diverged(net, f"the loss became {loss} in epoch {epoch0 + epoch}, "
-                                     f"batch {batch + 1}", epoch0 + epoch - 1)
+                                     f"batch {batch + 1}", restored)
             # The epoch's loss: a sum of batch sums, or a mean of batch means weighted by batch size.
             m = Xb.shape[0] if wb is None or summed else float(wb.sum())
             total += loss if summed else loss * m
@@ -116,11 +124,10 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
             logs["val_loss"] = net.evaluate_loss(*validation)
             history["val_loss"].append(logs["val_loss"])
             if not isfinite(logs["val_loss"]):
-                params[...] = last_finite
+                params[...] = epoch_start
+                net.optimizer.reset()
                 raise _diverged(net, f"the validation loss became {logs['val_loss']} in epoch "
-                                     f"{epoch0 + epoch}", epoch0 + epoch - 1)
-        if snapshot:
-            np.copyto(last_finite, params)
+                                     f"{epoch0 + epoch}", epoch0 + epoch)
         for cb in callbacks:
             cb.on_epoch_end(net, epoch0 + epoch, logs)
         if patience is not None:
