@@ -97,3 +97,18 @@ def test_bad_input_in_a_real_process(folder, argv):
                          timeout=120, cwd=folder)
     assert out.returncode == 2
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("argv, fragments", [
+    (["train", "iris", "--seed", "-1"], ["--seed", "must be 0 or more, got -1"]),
+    (["train", "iris", "--min-delta", "-1"], ["--min-delta", "at least 0, got -1"]),
+    (["train", "iris", "--patience", "-2"], ["--patience", "must be 0 or more, got -2"]),
+])
+def test_negative_numbers_are_refused_naming_the_option(capsys, argv, fragments):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    for fragment in fragments:
+        assert fragment in err, err
+    assert "Traceback" not in err

@@ -29,7 +29,8 @@ def test_sigint_saves_the_best_model_so_far_and_exits_130(tmp_path):
             proc.kill()
     assert proc.returncode == 130, stderr
     assert "stopping after this batch" in stderr
-    assert f"the best model so far was saved to {out}" in stderr
+    assert "saves the best model so far to" in first          # --patience: the best is kept
+    assert "the best model so far (epoch " in stderr and f") was saved to {out}" in stderr
     assert "Traceback" not in stderr
     assert "(interrupted)" in stdout
     model = nn.load(out)
@@ -38,3 +39,25 @@ def test_sigint_saves_the_best_model_so_far_and_exits_130(tmp_path):
     assert np.all(np.isfinite(model.network.parameters))
     assert model.metadata["metrics"]["test"]["accuracy"] > 0.5
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child process needs POSIX")
+def test_sigint_without_patience_says_the_last_batch_model_was_saved(tmp_path):
+    out = tmp_path / "last.nn"
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    proc = subprocess.Popen([sys.executable, "-m", "neuronet", "train", "iris", "--epochs", "1000000",
+                             "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first = proc.stderr.readline()
+        assert "saves the model as of the last completed batch to" in first, first
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, stderr
+    assert f"the model as of the last completed batch was saved to {out}" in stderr
+    assert "best" not in stderr and "Traceback" not in stderr
+    assert nn.load(out).metadata["training"]["stopped"] == "interrupted"

@@ -130,3 +130,81 @@ def test_progress_bar_on_a_terminal(tmp_path):
     model.fit(table, epochs=3, validation_split=0.2, callbacks=[bar])
     assert "val_loss" in stream.text and "3/3" in stream.text and "epoch" in stream.text
     assert ProgressBar(stream=Terminal(), enabled=False).enabled is False
+
+
+def _rare_city_csv(path):
+    """150 rows; rows 100.. each have a city of their own, so the test split holds unseen cities."""
+    rng = np.random.default_rng(0)
+    lines = ["size,city,price"]
+    for i in range(150):
+        size = rng.uniform(0, 10)
+        city = f"town{i}" if i >= 100 else rng.choice(["a", "b", "c"])
+        lines.append(f"{size:.3f},{city},{2 * size + rng.uniform():.3f}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_categories_only_in_the_test_split_do_not_lose_the_model(tmp_path, capsys):
+    data = _rare_city_csv(tmp_path / "rarecat.csv")
+    code, out, err = run(capsys, "train", data, "--target", "price", "--epochs", "3", "--json",
+                         "--out", tmp_path / "r.nn")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["rows"]["test"] == 30 and result["test_metrics"]["n_rows"] == 30
+    model = nn.load(tmp_path / "r.nn")
+    cities = dict(zip(model.preprocessor.categorical_columns_, model.preprocessor.categories_))
+    assert "town149" in cities["city"]              # the vocabulary covers the whole file ...
+    # ... while the standardization comes from the 120 training rows only
+    from neuronet.csvdata import read_csv
+    from neuronet.preprocessing import stratified_split
+    sizes = np.array([float(v) for v in read_csv(data).column("size")])
+    keep, held = stratified_split(150, 0.2, 0)
+    assert model.preprocessor.mean_[0] == pytest.approx(sizes[keep].mean(), abs=1e-12)
+    assert model.preprocessor.mean_[0] != pytest.approx(sizes.mean(), abs=1e-9)
+    code, _, err = run(capsys, "predict", tmp_path / "r.nn", data)
+    assert code == 0, err
+
+
+def test_train_metrics_count_the_training_rows_only(tmp_path, capsys):
+    code, out, err = run(capsys, "train", "iris", "--validation-split", "0.1", "--epochs", "2",
+                         "--json", "--out", tmp_path / "i.nn")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["rows"] == {"train": 108, "validation": 12, "test": 30}
+    assert result["train_metrics"]["n_rows"] == 108
+    assert nn.load(tmp_path / "i.nn").metadata["metrics"]["train"]["n_rows"] == 108
+    code, out, _ = run(capsys, "train", "iris", "--validation-split", "0.1", "--epochs", "2",
+                       "--out", tmp_path / "i.nn")
+    assert "Train: accuracy" in out and "(108 rows)" in out
+
+
+def test_divergence_with_json_exits_3_with_one_json_object(tmp_path, capsys):
+    data = _rare_city_csv(tmp_path / "rarecat.csv")
+    code, out, err = run(capsys, "train", data, "--target", "price", "--optimizer", "sgd", "--lr",
+                         "1000", "--epochs", "5", "--json", "--out", tmp_path / "div.nn")
+    assert code == 3, err
+    result = json.loads(out)
+    assert result["stopped"] == "diverged" and "diverged" in result["error"]
+    assert "RuntimeWarning" not in err and "Traceback" not in err
+
+
+def test_non_finite_metrics_are_null_in_json_and_n_a_in_text(tmp_path, capsys):
+    data = _rare_city_csv(tmp_path / "rarecat.csv")
+    assert run(capsys, "train", data, "--target", "price", "--epochs", "1", "--quiet",
+               "--out", tmp_path / "m.nn")[0] == 0
+    model = nn.load(tmp_path / "m.nn")
+    model.network.layers[-1].weights[...] = 1e300        # outputs overflow: infinite loss and MSE
+    model.metadata["metrics"]["train"].update(loss=float("inf"), mse=None, r2=float("nan"))
+    nn.save(model, tmp_path / "huge.nn")
+    code, out, err = run(capsys, "evaluate", tmp_path / "huge.nn", data, "--json")
+    assert code == 0, err
+    result = json.loads(out)                              # one complete, valid JSON object
+    assert result["loss"] is None and result["mse"] is None
+    assert "Warning" not in err
+    code, out, err = run(capsys, "evaluate", tmp_path / "huge.nn", data)
+    assert code == 0 and "MSE       n/a" in out, err
+    code, out, err = run(capsys, "info", tmp_path / "huge.nn")
+    assert code == 0, err
+    assert "train metrics: MSE n/a" in out and "R2 n/a, loss n/a" in out
+    code, out, err = run(capsys, "info", tmp_path / "huge.nn", "--json")
+    assert code == 0 and json.loads(out)["metrics"]["train"]["loss"] is None

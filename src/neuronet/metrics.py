@@ -30,11 +30,12 @@ def regression_metrics(y_true, y_pred):
     """``{"mse", "mae", "r2"}`` of two 1-D float arrays; ``r2`` is 1 - SS_res / SS_tot (0 if SS_tot is 0)."""
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)
-    err = y_pred - y_true
-    ss_tot = float(np.sum((y_true - y_true.mean()) ** 2))
-    ss_res = float(np.sum(err ** 2))
-    return {"mse": float(np.mean(err ** 2)), "mae": float(np.mean(np.abs(err))),
-            "r2": 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0}
+    with np.errstate(all="ignore"):          # a diverged model's huge outputs give inf, no warning
+        err = y_pred - y_true
+        ss_tot = float(np.sum((y_true - y_true.mean()) ** 2))
+        ss_res = float(np.sum(err ** 2))
+        return {"mse": float(np.mean(err ** 2)), "mae": float(np.mean(np.abs(err))),
+                "r2": 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0}
 
 
 def format_confusion_matrix(matrix, labels):

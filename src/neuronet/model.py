@@ -138,11 +138,15 @@ class Model:
     # ----------------------------------------------------------------------------------------------
     @classmethod
     def for_table(cls, table, target, *, task=None, hidden=(64,), activation="relu", loss=None,
-                  optimizer="adam", learning_rate=1e-3, weight_decay=0.0, dtype="float64", seed=0):
+                  optimizer="adam", learning_rate=1e-3, weight_decay=0.0, dtype="float64", seed=0,
+                  vocabulary=None):
         """An untrained model for predicting column ``target`` of ``table`` from its other columns.
 
         The preprocessing is fitted on ``table`` (give it the training rows only); the task is
         inferred from the target column unless ``task`` ("classification"/"regression") is given.
+        ``vocabulary`` (e.g. all rows of the file, held-out rows included) adds its category names
+        to the one-hot columns, so held-out rows with a rare category can still be scored; means and
+        scales still come from ``table`` only.
         """
         source = RowSource(table)
         if target not in source.names:
@@ -153,7 +157,7 @@ class Model:
         where = f"{source.source}: the target column {target!r}"
         task = infer_task(values, task, where)
         inputs = [c for c in source.names if c != target]
-        preprocessor = TabularPreprocessor().fit(table, inputs)
+        preprocessor = TabularPreprocessor().fit(table, inputs, vocabulary=vocabulary)
         classes, mean, scale = None, None, None
         if task == "regression":
             y = numeric_values(source, target, values)
@@ -186,7 +190,8 @@ class Model:
         """Train on ``data`` (rows holding the input columns and the target). Returns ``self``.
 
         May raise :class:`~neuronet.TrainingDiverged`: the network then holds the weights of the last
-        finite epoch. The settings and history are recorded in ``metadata``.
+        finite epoch. The settings and history are recorded in ``metadata``; ``train_rows_`` holds
+        the positions (in ``data``) of the rows trained on, without the validation rows.
         """
         X, y = self._arrays(data, "fit")
         Y = y if self.is_classifier else self._encode(y)      # regression: standardized targets
@@ -200,9 +205,16 @@ class Model:
              "min_delta": float(min_delta),
              "n_train_rows": int(X.shape[0] - (n_val if validation_split else 0)),
              "n_validation_rows": int(n_val if validation_split else 0)})
+        self.train_rows_ = np.arange(X.shape[0])
+        validation_data = None
+        if validation_split:
+            order = self.network.rng.permutation(X.shape[0])   # the draw Network.fit would make
+            val, self.train_rows_ = np.sort(order[:n_val]), np.sort(order[n_val:])
+            validation_data = (X[val], Y[val])
+            X, Y = X[self.train_rows_], Y[self.train_rows_]
         try:
             self.network.fit(X, Y, epochs=epochs, batch_size=batch_size,
-                             validation_split=validation_split, patience=patience,
+                             validation_data=validation_data, patience=patience,
                              min_delta=min_delta, callbacks=callbacks,
                              classes=self.classes_ if self.is_classifier else None)
         finally:
@@ -239,7 +251,8 @@ class Model:
         """
         X, Y = self._arrays(data, "evaluate", target)
         P = self.network.predict(X)
-        loss = float(self.network.loss.value(self._encode(Y), P))      # the data loss, no L2 term
+        with np.errstate(all="ignore"):     # a diverged model: an infinite loss, not a warning
+            loss = float(self.network.loss.value(self._encode(Y), P))  # the data loss, no L2 term
         result = {"n_rows": int(X.shape[0]), "loss": loss}
         if self.is_classifier:
             index = P.argmax(axis=1)

@@ -169,7 +169,7 @@ class TabularPreprocessor:
         Width of what ``transform`` returns: ``len(numeric_columns_) + sum(len(c) for c in categories_)``.
     """
 
-    def fit(self, data, columns=None):
+    def fit(self, data, columns=None, vocabulary=None):
         """Learn the column kinds, means, scales and categories from ``data`` (see the module doc).
 
         Parameters
@@ -177,9 +177,15 @@ class TabularPreprocessor:
         data : Table, list of dict, or 2-D array-like
         columns : list of str, optional
             Which columns are inputs (default: all columns of ``data``); names for an array's columns.
+        vocabulary : Table, list of dict, or 2-D array-like, optional
+            More rows (e.g. the whole file, held-out test rows included) whose values are added to
+            the categories of the categorical columns. Only category *names* come from them; the
+            column kinds, means and scales are fitted on ``data`` alone.
         """
         source = RowSource(data, columns if not isinstance(data, Table) else None)
         names = list(columns) if columns is not None else source.names
+        extra = None if vocabulary is None else RowSource(
+            vocabulary, None if isinstance(vocabulary, Table) else names)
         if not names:
             raise ValueError(f"{source.source}: there are no input columns left to learn from")
         numeric, means, scales, categorical, categories = [], [], [], [], []
@@ -199,7 +205,10 @@ class TabularPreprocessor:
                 scales.append(std if std > 0.0 else 1.0)
             else:
                 categorical.append(name)
-                categories.append(sorted({_text(v) for v in values}))
+                seen = {_text(v) for v in values}
+                if extra is not None and name in extra.names:
+                    seen.update(_text(v) for v in extra.values(name) if not is_missing(v))
+                categories.append(sorted(seen))
         self.columns_ = names
         self.numeric_columns_ = numeric
         self.mean_ = np.array(means, dtype=np.float64)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
@@ -11,7 +12,8 @@ from ..csvdata import read_csv
 from . import UsageError
 
 __all__ = ["read_data", "check_output_path", "print_json", "add_json_flag", "load_model",
-           "ProgressBar", "positive_int", "fraction"]
+           "ProgressBar", "positive_int", "non_negative_int", "non_negative_float", "fraction",
+           "number_text", "metric_text"]
 
 
 def read_data(spec):
@@ -42,14 +44,45 @@ def add_json_flag(parser):
 
 
 def print_json(result, stream=None):
-    json.dump(result, stream or sys.stdout, allow_nan=False, default=_plain)
-    (stream or sys.stdout).write("\n")
+    """Write ``result`` as one complete JSON object and a newline.
+
+    The whole text is built before anything is written, so a failure never leaves half an object.
+    Non-finite numbers (NaN, infinity: e.g. the loss of a diverged model) are written as ``null``,
+    which every JSON parser accepts.
+    """
+    text = json.dumps(_finite(result), allow_nan=False)
+    stream = stream or sys.stdout
+    stream.write(text + "\n")
 
 
-def _plain(value):
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+def _finite(value):
+    """``value`` with NumPy values made plain and every NaN/infinity replaced by ``None``."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        return _finite(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def number_text(value, spec):
+    """``value`` formatted with ``spec`` (e.g. ``".4f"``), or ``"n/a"`` if missing or not finite."""
+    if value is None or not math.isfinite(float(value)):
+        return "n/a"
+    return format(value, spec)
+
+
+def metric_text(m):
+    """One line for a metrics dict (see Model.evaluate): the score, the loss and the row count."""
+    if "accuracy" in m:
+        score = f"accuracy {number_text(m.get('accuracy'), '.4f')}"
+    else:
+        score = (f"MSE {number_text(m.get('mse'), '.4g')}, MAE {number_text(m.get('mae'), '.4g')}, "
+                 f"R2 {number_text(m.get('r2'), '.4f')}")
+    return f"{score}, loss {number_text(m.get('loss'), '.4f')} ({m.get('n_rows', '?')} rows)"
 
 
 def load_model(path):
@@ -76,6 +109,22 @@ def positive_int(text):
     value = _parse(text, int, "a whole number")
     if value < 1:
         _refuse(f"must be at least 1, got {value}")
+    return value
+
+
+def non_negative_int(text):
+    """An argparse type: a whole number of at least 0."""
+    value = _parse(text, int, "a whole number")
+    if value < 0:
+        _refuse(f"must be 0 or more, got {value}")
+    return value
+
+
+def non_negative_float(text):
+    """An argparse type: a finite number of at least 0."""
+    value = _parse(text, float, "a number")
+    if not 0.0 <= value < float("inf"):
+        _refuse(f"must be a finite number of at least 0, got {text}")
     return value
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import UsageError
-from ._common import add_json_flag, load_model, print_json, read_data
+from ._common import add_json_flag, load_model, number_text, print_json, read_data
 
 
 def add_parser(subparsers):
@@ -34,13 +34,13 @@ def run(args):
         print_json(result)
         return 0
     print(f"{shown}: {result['n_rows']} rows, target {result['target']!r} ({model.task})")
-    print(f"loss      {result['loss']:.6g}")
+    print(f"loss      {number_text(result['loss'], '.6g')}")
     if model.is_classifier:
-        print(f"accuracy  {result['accuracy']:.4f}")
+        print(f"accuracy  {number_text(result['accuracy'], '.4f')}")
         print("confusion matrix (rows: true label, columns: predicted label):")
         print(format_confusion_matrix(result["confusion_matrix"], result["classes"]))
     else:
-        print(f"MSE       {result['mse']:.6g}")
-        print(f"MAE       {result['mae']:.6g}")
-        print(f"R2        {result['r2']:.4f}")
+        print(f"MSE       {number_text(result['mse'], '.6g')}")
+        print(f"MAE       {number_text(result['mae'], '.6g')}")
+        print(f"R2        {number_text(result['r2'], '.4f')}")
     return 0

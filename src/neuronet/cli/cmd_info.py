@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from ._common import add_json_flag, load_model, print_json
+from ._common import add_json_flag, load_model, metric_text, print_json
 
 
 def add_parser(subparsers):
@@ -60,9 +60,7 @@ def run(args):
             print(f"training: {shown}")
         for part, m in (result["metrics"] or {}).items():
             if m:
-                score = (f"accuracy {m['accuracy']:.4f}" if "accuracy" in m else
-                         f"MSE {m['mse']:.4g}, MAE {m['mae']:.4g}, R2 {m['r2']:.4f}")
-                print(f"{part} metrics: {score}, loss {m['loss']:.4f} ({m['n_rows']} rows)")
+                print(f"{part} metrics: {metric_text(m)}")   # n/a for a diverged model's metrics
     else:
         print(net.summary())
     print(f"loss {net.loss.name}; optimizer {net.optimizer!r}; dtype {net.dtype.name}; "

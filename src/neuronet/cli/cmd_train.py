@@ -1,8 +1,9 @@
 """``neuronet train``: learn a column of a CSV file (or a built-in data set) and save the model.
 
 Exit codes: 0 trained; 2 bad input (one line on stderr); 3 the loss became NaN/infinite (the model of
-the last finite epoch is saved, never a NaN model); 130 interrupted by Ctrl-C (the best model so far
-is saved and its path printed).
+the last finite epoch is saved, never a NaN model); 130 interrupted by Ctrl-C (the model is saved and
+its path printed: with --patience the best one so far, else the one of the last completed batch).
+Once training has run, the model is always saved before anything else can fail.
 """
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ import sys
 import numpy as np
 
 from . import UsageError
-from ._common import (ProgressBar, add_json_flag, check_output_path, fraction, positive_float,
-                      positive_int, print_json, read_data)
+from ._common import (ProgressBar, add_json_flag, check_output_path, fraction, metric_text,
+                      non_negative_float, non_negative_int, positive_float, positive_int,
+                      print_json, read_data)
 
+EXIT_USAGE = 2
 EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
 #: With fewer rows than this, no test rows are held out (the tutorial table has 4).
@@ -31,8 +34,9 @@ def add_parser(subparsers):
                     "(see `neuronet datasets`). The task (binary, multi-class, regression) is "
                     "inferred from the target column. A seeded, stratified test split is held out "
                     "and its accuracy reported. Exit codes: 0 done, 2 bad input, 3 the loss "
-                    "diverged (the last finite model is saved), 130 interrupted (Ctrl-C; the best "
-                    "model so far is saved).")
+                    "diverged (the last finite model is saved), 130 interrupted (Ctrl-C; the model "
+                    "of the last completed batch is saved, or with --patience the best one so "
+                    "far).")
     p.add_argument("data", metavar="DATA", help="CSV file, or a built-in data set name such as digits")
     p.add_argument("--target", metavar="COLUMN",
                    help="the column to predict (default for built-in data sets: their target)")
@@ -52,18 +56,19 @@ def add_parser(subparsers):
     p.add_argument("--epochs", type=positive_int, default=200, metavar="N",
                    help="number of epochs (default 200)")
     p.add_argument("--batch-size", type=positive_int, default=32, metavar="N", help="default 32")
-    p.add_argument("--seed", type=int, default=0, help="seed for weights, splits and shuffling (default 0)")
+    p.add_argument("--seed", type=non_negative_int, default=0,
+                   help="seed for weights, splits and shuffling, 0 or more (default 0)")
     p.add_argument("--validation-split", type=fraction, default=0.0, metavar="F",
                    help="fraction of the training rows held out to watch the validation loss, e.g. "
                         "0.1 (default 0: on small tables every row is worth training on)")
     p.add_argument("--test-split", type=fraction, default=0.2, metavar="F",
                    help="fraction of the rows held out for the test accuracy (default 0.2; 0 for "
                         f"none; none either with fewer than {MIN_ROWS_FOR_TEST} rows)")
-    p.add_argument("--patience", type=int, default=0, metavar="N",
+    p.add_argument("--patience", type=non_negative_int, default=0, metavar="N",
                    help="early stopping: stop after N epochs without a better validation loss (the "
                         "training loss without a validation split) and keep the best weights "
                         "(default 0: off)")
-    p.add_argument("--min-delta", type=float, default=1e-4, metavar="D",
+    p.add_argument("--min-delta", type=non_negative_float, default=1e-4, metavar="D",
                    help="the smallest decrease of the monitored loss that counts as better "
                         "(default 0.0001)")
     p.add_argument("--dtype", choices=["float64", "float32"], default="float64", help="default float64")
@@ -102,8 +107,6 @@ def run(args):
     from ..training import TrainingDiverged
 
     hidden = _hidden(args.hidden)
-    if args.patience < 0:
-        raise UsageError(f"--patience must be 0 or more, got {args.patience}")
     out = check_output_path(args.out or _default_out(args.data), "--out")
     plot = check_output_path(args.plot, "--plot")
     if plot is not None and os.path.splitext(plot)[1].lower() not in PLOT_FORMATS:
@@ -135,7 +138,7 @@ def run(args):
     else:
         train_table, test_table = table, None
 
-    model = Model.for_table(train_table, target,
+    model = Model.for_table(train_table, target, vocabulary=table,
                             task="classification" if classifier else "regression", hidden=hidden,
                             activation=args.activation, loss=args.loss, optimizer=args.optimizer,
                             learning_rate=args.lr, weight_decay=args.weight_decay, dtype=args.dtype,
@@ -145,8 +148,10 @@ def run(args):
     stopper = _Interrupt(model.network)
     diverged = None
     if not args.quiet:
+        kept = ("the best model so far" if args.patience else
+                "the model as of the last completed batch")
         print(f"Training for up to {args.epochs} epochs (Ctrl-C stops after the current batch and "
-              f"saves the best model so far to {out})", file=sys.stderr, flush=True)
+              f"saves {kept} to {out})", file=sys.stderr, flush=True)
     try:
         with stopper, np.errstate(all="ignore"):
             model.fit(train_table, epochs=args.epochs, batch_size=args.batch_size,
@@ -167,8 +172,15 @@ def run(args):
               "epochs_run": model.metadata["training"]["epochs_run"],
               "stopped": "diverged" if diverged else model.network.stopped_,
               "seconds": round(progress.seconds, 3)}
-    result["train_metrics"] = model.evaluate(train_table)
-    result["test_metrics"] = model.evaluate(test_table) if test_table is not None else None
+    # Train metrics on the rows trained on (not the validation rows). Nothing below may lose the
+    # trained model: the test rows are scored in a try, and the model is saved before any report.
+    fit_table = train_table.take(model.train_rows_) if result["rows"]["validation"] else train_table
+    result["train_metrics"] = model.evaluate(fit_table)
+    test_error = None
+    try:
+        result["test_metrics"] = model.evaluate(test_table) if test_table is not None else None
+    except ValueError as err:
+        result["test_metrics"], test_error = None, f"the test rows could not be scored: {err}"
     model.metadata["metrics"] = {"train": result["train_metrics"], "test": result["test_metrics"]}
     model.metadata["stopped"] = result["stopped"]
     io.save(model, out)
@@ -179,15 +191,22 @@ def run(args):
         result["plot"] = plot_history(model.network.history, plot,
                                       title=f"{shown}: predicting {target!r}")
     if args.json:
-        print_json(dict(result, error=diverged))
+        print_json(dict(result, error=diverged or test_error))
     elif not args.quiet:
         _report(result, model)
     if diverged:
         print(f"neuronet train: error: {diverged} The model of that epoch was saved to {out}",
               file=sys.stderr)
         return EXIT_DIVERGED
+    if test_error:
+        print(f"neuronet train: error: {test_error} (the trained model was saved to {out})",
+              file=sys.stderr)
+        return EXIT_USAGE
     if result["stopped"] == "interrupted":
-        print(f"neuronet train: interrupted; the best model so far was saved to {out}", file=sys.stderr)
+        best = getattr(model.network, "best_epoch_", None)
+        kept = (f"the best model so far (epoch {best})" if args.patience and best is not None else
+                "the model as of the last completed batch")
+        print(f"neuronet train: interrupted; {kept} was saved to {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
     return 0
 
@@ -211,11 +230,10 @@ def _report(result, model):
     for name in ("train", "test"):
         m = result[f"{name}_metrics"]
         if m is None:
-            print("Test: no rows held out")
+            print("Test: no rows held out" if not result["rows"]["test"] else
+                  "Test: not scored (see the error below)")
             continue
-        score = (f"accuracy {m['accuracy']:.4f}" if "accuracy" in m else
-                 f"MSE {m['mse']:.4g}, MAE {m['mae']:.4g}, R2 {m['r2']:.4f}")
-        print(f"{name.capitalize()}: {score}, loss {m['loss']:.4f} ({m['n_rows']} rows)")
+        print(f"{name.capitalize()}: {metric_text(m)}")
     print(f"Saved the model to {result['out']}")
     if result["plot"]:
         print(f"Saved the loss curves to {result['plot']}")
