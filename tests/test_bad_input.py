@@ -138,3 +138,35 @@ def test_a_failed_fit_leaves_the_network_untouched():
         net.fit(np.where(X == 4, np.nan, X), y)
     np.testing.assert_array_equal(net.parameters, before)
     assert net.history["loss"] == []
+
+
+@pytest.mark.parametrize("output,loss", [("sigmoid", "categorical_crossentropy"),
+                                         ("identity", "binary_crossentropy"),
+                                         ("relu", "categorical_crossentropy")])
+def test_losses_that_need_probabilities_refuse_other_outputs(output, loss):
+    with pytest.raises(ValueError, match=rf"loss '{loss}' needs probabilities from a .*softmax "
+                                         rf"output layer, but the last layer's activation is '{output}'"):
+        nn.Network([nn.Dense(3, 2, activation=output)], loss=loss)
+
+
+def test_built_in_activations_cannot_be_replaced():
+    with pytest.raises(ValueError, match="'relu' is a built-in activation"):
+        nn.register_activation("relu", np.tanh, lambda z: 1 - np.tanh(z) ** 2)
+    assert nn.Network([nn.Dense(1, 1, activation="relu")]).layers[0].activation.name == "relu"
+
+
+def test_low_level_passes_refuse_targets_of_another_shape():
+    net = regressor()
+    Xc, Y, _ = net.prepare(X, y)
+    with pytest.raises(ValueError, match=r"targets of shape \(4,\) do not match the network's "
+                                         r"outputs \(4, 1\); validate them with net.prepare"):
+        net.evaluate_loss(Xc, y)
+    with pytest.raises(ValueError, match="net.prepare"):
+        net.loss_and_gradients(Xc, y)
+    assert np.isfinite(net.evaluate_loss(Xc, Y))
+
+
+def test_neuron_names_its_iterations():
+    with pytest.raises(ValueError, match="number of training iterations must be a positive integer, "
+                                         "got 0"):
+        nn.Neuron(3).train([[0, 0, 1]], [[0]], 0)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import neuronet as nn
+import neuronet.losses
 from neuronet.activations import ACTIVATIONS
 
 HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"]
@@ -12,7 +13,7 @@ HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"]
 OUTPUTS = [("identity", "sse"), ("identity", "mse"), ("tanh", "mse"), ("relu", "sse"),
            ("leaky_relu", "mse"), ("sigmoid", "mse"), ("sigmoid", "binary_crossentropy"),
            ("softmax", "categorical_crossentropy"), ("softmax", "binary_crossentropy"),
-           ("sigmoid", "categorical_crossentropy"), ("softmax", "sse")]
+           ("softmax", "sse")]
 
 TOLERANCE = 1e-6
 
@@ -112,3 +113,31 @@ def test_fused_cross_entropy_is_finite_when_the_network_is_certain():
         loss, grads = net.loss_and_gradients(*net.prepare(X, y, classes=[0, 1]))
     assert np.isfinite(loss) and loss > 30
     np.testing.assert_allclose(grads[:2], [1.0, -1.0])  # dL/dW row 0 = x0 * (P - Y)
+
+
+class UnfusedCrossEntropy(nn.losses.CategoricalCrossEntropy):
+    """The same loss, but taking the long way: dL/dP through the softmax Jacobian."""
+    fused_activation = None
+
+
+def test_unfused_cross_entropy_path_agrees_with_the_fused_one():
+    rng = np.random.default_rng(11)
+    X, Y = data_for("softmax", rng)
+    fused = nn.Network([nn.Dense(4, 5, activation="tanh"), nn.Dense(5, 3, activation="softmax")],
+                       seed=4)
+    unfused = nn.Network([nn.Dense(4, 5, activation="tanh"), nn.Dense(5, 3, activation="softmax")],
+                         loss=UnfusedCrossEntropy(), seed=4)
+    assert max(nn.gradcheck(unfused, X, Y).values()) < TOLERANCE
+    loss_a, grads_a = fused.loss_and_gradients(X, Y)
+    loss_b, grads_b = unfused.loss_and_gradients(X, Y)
+    assert loss_a == pytest.approx(loss_b, rel=1e-14)
+    np.testing.assert_allclose(grads_a, grads_b, rtol=1e-10, atol=1e-14)
+
+
+def test_gradcheck_switches_dropout_off_and_restores_it():
+    rng = np.random.default_rng(12)
+    X, Y = rng.normal(size=(6, 4)), rng.normal(size=(6, 2))
+    net = nn.Network([nn.Dense(4, 8, activation="relu"), nn.Dropout(0.5), nn.Dense(8, 2)], seed=0)
+    first, second = nn.gradcheck(net, X, Y), nn.gradcheck(net, X, Y)
+    assert first == second and max(first.values()) < TOLERANCE
+    assert net.layers[1].rate == 0.5

@@ -206,6 +206,7 @@ _MAX_CACHED_ZEROS = 1 << 20
 ACTIVATIONS = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)}
 ACTIVATIONS["linear"] = Identity
 ACTIVATIONS["logistic"] = Sigmoid
+_BUILT_IN = frozenset(ACTIVATIONS)
 
 
 def register_activation(name, function, derivative):
@@ -214,7 +215,8 @@ def register_activation(name, function, derivative):
     Parameters
     ----------
     name : str
-        The name to use in ``Dense(..., activation=name)``.
+        The name to use in ``Dense(..., activation=name)``; not one of the built-in names. Registering
+        the same custom name again replaces the earlier one.
     function : callable
         ``A = function(Z)``, elementwise on an array of shape ``(n_samples, n_units)``.
     derivative : callable
@@ -224,6 +226,9 @@ def register_activation(name, function, derivative):
         raise TypeError("activation name must be a non-empty string")
     if not callable(function) or not callable(derivative):
         raise TypeError("register_activation needs a function and its derivative, both callable")
+    if name in _BUILT_IN:
+        raise ValueError(f"{name!r} is a built-in activation and cannot be replaced; register yours "
+                         "under another name")
     ACTIVATIONS[name] = lambda: _Custom(name, function, derivative)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layers import Dense
+from .layers import Dropout
 
 __all__ = ["gradcheck"]
 
@@ -20,7 +20,8 @@ def gradcheck(net, X, y, sample_weight=None, epsilon=1e-6, floor=1e-10):
     Parameters
     ----------
     net : Network
-        Must be float64 (float32 differences are too coarse to tell anything).
+        Must be float64 (float32 differences are too coarse to tell anything). Dropout layers are
+        switched off during the check.
     X, y, sample_weight : as for ``Network.fit``
     epsilon : float
         The step ``h``.
@@ -36,6 +37,18 @@ def gradcheck(net, X, y, sample_weight=None, epsilon=1e-6, floor=1e-10):
     if net.dtype != np.float64:
         raise ValueError("gradcheck needs a float64 network; build it with dtype='float64'")
     X, Y, w = net.prepare(X, y, sample_weight)
+    # Dropout draws a new mask on every pass, which no finite difference could follow: switch it off.
+    dropouts = [(layer, layer.rate) for layer in net.layers if isinstance(layer, Dropout)]
+    for layer, _ in dropouts:
+        layer.rate = 0.0
+    try:
+        return _check(net, X, Y, w, epsilon, floor)
+    finally:
+        for layer, rate in dropouts:
+            layer.rate = rate
+
+
+def _check(net, X, Y, w, epsilon, floor):
     params = net.parameters
     saved = params.copy()
     _, grads = net.loss_and_gradients(X, Y, w)

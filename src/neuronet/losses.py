@@ -30,6 +30,9 @@ class Loss:
     fused_activation = None
     #: How a batch's per-sample losses combine: "mean" (weighted average) or "sum".
     reduction = "mean"
+    #: The output activations this loss makes sense after (None: any). Cross-entropies need
+    #: probabilities.
+    output_activations = None
 
     def value(self, Y, P, sample_weight=None):
         raise NotImplementedError
@@ -145,6 +148,7 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_crossentropy"
     fused_activation = "sigmoid"
+    output_activations = ("sigmoid", "softmax")
 
     def value(self, Y, P, sample_weight=None):
         Pc = _clipped(P)
@@ -166,6 +170,7 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_crossentropy"
     fused_activation = "softmax"
+    output_activations = ("softmax",)
 
     def value(self, Y, P, sample_weight=None):
         log_P = np.log(_clipped(P))

@@ -69,6 +69,11 @@ class Network:
         self.n_inputs, self.n_outputs = dense[0].n_in, dense[-1].n_out
         self.output_activation = dense[-1].activation.name
         self.loss = get_loss(loss if loss is not None else _default_loss(self.output_activation))
+        fits = self.loss.output_activations
+        if fits is not None and self.output_activation not in fits:
+            raise ValueError(f"loss {self.loss.name!r} needs probabilities from a "
+                             f"{' or '.join(fits)} output layer, but the last layer's activation is "
+                             f"{self.output_activation!r}")
         self.init = init
         self.seed = seed
         self.rng = np.random.default_rng(seed) if not isinstance(seed, np.random.Generator) else seed
@@ -169,12 +174,14 @@ class Network:
                                  for s in self._weight_slices)
 
     def loss_and_gradients(self, X, Y, sample_weight=None):
-        """One forward and backward pass on validated arrays.
+        """One forward and backward pass on validated arrays (see :meth:`prepare`).
 
         Returns the loss (float, including the L2 penalty) and fills ``self.gradients`` (also returned)
         with ``dL/dparameters``.
         """
         P = self.forward(X, training=True)
+        if Y.shape != P.shape:
+            _mismatch(Y, P)
         output = self.layers[-1]
         # The loss writes its gradient into a buffer the output layer reuses every batch.
         if self._fused:  # softmax + cross-entropy, sigmoid + binary cross-entropy: dL/dZ = (P - Y) w
@@ -206,7 +213,10 @@ class Network:
 
     def evaluate_loss(self, X, Y, sample_weight=None):
         """The loss (with the L2 penalty) on validated arrays, without touching the gradients."""
-        return self.loss.value(Y, self.forward(X), sample_weight) + self._penalty()
+        P = self.forward(X)
+        if Y.shape != P.shape:
+            _mismatch(Y, P)
+        return self.loss.value(Y, P, sample_weight) + self._penalty()
 
     # ----------------------------------------------------------------------------------------------
     # The user's API
@@ -380,6 +390,11 @@ class _LayerState:
         layer = self.cls.__new__(self.cls)
         layer.__setstate__(self.state)
         return layer
+
+
+def _mismatch(Y, P):
+    raise ValueError(f"targets of shape {Y.shape} do not match the network's outputs {P.shape}; "
+                     "validate them with net.prepare(X, y) first (labels become one-hot rows)")
 
 
 def _default_loss(output_activation):

@@ -51,6 +51,9 @@ class Neuron:
 
     def train(self, training_set_inputs, training_set_outputs, number_of_training_iterations):
         """The tutorial's ``train``: that many full-batch gradient steps. Returns ``self``."""
+        n = number_of_training_iterations
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"the number of training iterations must be a positive integer, got {n!r}")
         self.network.fit(training_set_inputs, training_set_outputs,
                          epochs=number_of_training_iterations, batch_size=None, shuffle=False)
         return self
