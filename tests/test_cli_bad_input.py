@@ -112,3 +112,42 @@ def test_negative_numbers_are_refused_naming_the_option(capsys, argv, fragments)
     for fragment in fragments:
         assert fragment in err, err
     assert "Traceback" not in err
+
+
+def _without(module, argv, cwd):
+    """Run the CLI in a fresh interpreter in which ``import <module>`` fails, as if not installed."""
+    code = (f"import sys; sys.modules[{module!r}] = None\n"
+            "from neuronet.cli import main\n"
+            f"sys.exit(main({argv!r}))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=cwd)
+
+
+def test_missing_plot_extra_is_one_line_before_training(tmp_path):
+    out = _without("matplotlib", ["train", "iris", "--plot", "c.png", "--out", "i.nn"], tmp_path)
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in out.stderr
+    assert lines[0].startswith("neuronet train: error: matplotlib is needed")
+    assert "pip install neuronet[plot]" in lines[0]
+    assert not (tmp_path / "i.nn").exists() and "Training for up to" not in out.stderr
+
+
+def test_missing_onnx_extra_is_one_line(folder):
+    out = _without("onnx", ["export", "model.nn", "model.onnx"], folder)
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in out.stderr
+    assert "pip install neuronet[onnx]" in lines[0] and lines[0].startswith("neuronet export: error")
+    assert not (folder / "model.onnx").exists()
+
+
+def test_ctrl_c_while_the_commands_load_is_one_line_and_130(monkeypatch, capsys):
+    import neuronet.cli as cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert cli.main(["datasets"]) == 130
+    out, err = capsys.readouterr()
+    assert err == "neuronet: interrupted\n" and out == ""

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["require"]
+__all__ = ["require", "MissingExtra"]
+
+
+class MissingExtra(ImportError):
+    """An optional dependency is not installed; the message names the ``pip install`` that adds it.
+
+    The command line reports it in one line (exit code 2) instead of a traceback.
+    """
 
 
 def require(module, extra):
@@ -28,14 +35,14 @@ def require(module, extra):
 
     Raises
     ------
-    ImportError
-        With the message ``"<module> is needed for this feature: pip install neuronet[<extra>]"``;
+    MissingExtra
+        An ImportError with the message ``"<module> is needed for this feature: pip install neuronet[<extra>]"``;
         the original error is chained as its cause.
     """
     try:
         return importlib.import_module(module)
     except ImportError as err:
         top = module.partition(".")[0]
-        raise ImportError(f"{top} is needed for this feature but could not be imported ({err}); "
+        raise MissingExtra(f"{top} is needed for this feature but could not be imported ({err}); "
                           f"install it with: pip install neuronet[{extra}]",
                           name=module) from err

@@ -37,15 +37,25 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run the command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line; returns the exit code.
+
+    Exit codes: 0 done; 2 a mistake in the command line or the files, or a missing optional extra
+    (one line on stderr); 130 interrupted by Ctrl-C (one line, also while the modules load). Some
+    commands add their own (``train``: 3 when the loss diverged).
+    """
+    try:
+        from .._extras import MissingExtra
+        parser = build_parser()                # imports the subcommands: Ctrl-C may land here
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        print("neuronet: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     try:
         return args.func(args) or 0
     except BrokenPipeError:  # e.g. `neuronet demo | head`: the reader left, nothing to report
         sys.stdout = open(os.devnull, "w")
         return 0
-    except (UsageError, ValueError, OSError) as err:
+    except (UsageError, ValueError, OSError, MissingExtra) as err:
         message = str(err) or type(err).__name__
         print(f"neuronet {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
