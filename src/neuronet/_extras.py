@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["require", "MissingExtra"]
+__all__ = ["require", "missing_extra"]
 
 
-class MissingExtra(ImportError):
-    """An optional dependency is not installed; the message names the ``pip install`` that adds it.
+def missing_extra(err):
+    """The extra (e.g. ``"plot"``) whose absence ``err`` reports, if :func:`require` raised it, else None.
 
-    The command line reports it in one line (exit code 2) instead of a traceback.
+    The command line reports such an ImportError in one line (exit code 2) instead of a traceback.
     """
+    return getattr(err, "neuronet_extra", None)
 
 
 def require(module, extra):
@@ -35,14 +36,16 @@ def require(module, extra):
 
     Raises
     ------
-    MissingExtra
-        An ImportError with the message ``"<module> is needed for this feature: pip install neuronet[<extra>]"``;
+    ImportError
+        With the message ``"<module> is needed for this feature: pip install neuronet[<extra>]"``;
         the original error is chained as its cause.
     """
     try:
         return importlib.import_module(module)
     except ImportError as err:
         top = module.partition(".")[0]
-        raise MissingExtra(f"{top} is needed for this feature but could not be imported ({err}); "
+        missing = ImportError(f"{top} is needed for this feature but could not be imported ({err}); "
                           f"install it with: pip install neuronet[{extra}]",
-                          name=module) from err
+                          name=module)
+        missing.neuronet_extra = extra              # see missing_extra()
+        raise missing from err

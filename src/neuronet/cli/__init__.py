@@ -44,7 +44,7 @@ def main(argv=None):
     commands add their own (``train``: 3 when the loss diverged).
     """
     try:
-        from .._extras import MissingExtra
+        from .._extras import missing_extra
         parser = build_parser()                # imports the subcommands: Ctrl-C may land here
         args = parser.parse_args(argv)
     except KeyboardInterrupt:
@@ -55,9 +55,14 @@ def main(argv=None):
     except BrokenPipeError:  # e.g. `neuronet demo | head`: the reader left, nothing to report
         sys.stdout = open(os.devnull, "w")
         return 0
-    except (UsageError, ValueError, OSError, MissingExtra) as err:
+    except (UsageError, ValueError, OSError) as err:
         message = str(err) or type(err).__name__
         print(f"neuronet {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except ImportError as err:
+        if missing_extra(err) is None:        # not an optional extra: a real bug, keep the traceback
+            raise
+        print(f"neuronet {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"neuronet {args.command}: interrupted", file=sys.stderr)
