@@ -56,3 +56,35 @@ def test_bad_option_exits_2():
     done = subprocess.run([sys.executable, "-m", "neuronet", "demo", "--iterations", "0"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "must be at least 1" in done.stderr
+
+
+def test_demo_json_is_one_object_with_the_story(capsys):
+    import json
+    assert main(["demo", "--json"]) == 0
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    assert result["command"] == "demo" and result["iterations"] == 10_000 and result["seed"] == 1
+    assert result["starting_weights"] == [-0.165955990594852, 0.4406489868843162, -0.9997712503653102]
+    assert [round(w, 8) for w in result["trained_weights"]] == [9.67299303, -0.2078435, -4.62963669]
+    assert result["situation"] == [1, 0, 0] and round(result["answer"], 8) == 0.99993704
+    xor = result["xor"]
+    assert xor["targets"] == [0, 1, 1, 0] and len(xor["one_neuron"]) == 4
+    assert [round(p) for p in xor["hidden_layer_2_4_1"]] == [0, 1, 1, 0]
+
+
+def test_demo_ask_accepts_the_printed_format():
+    out = io.StringIO()
+    assert run(demo_args(ask=True), stdin=io.StringIO("[1, 0, 0]\n"), stdout=out) == 0
+    text = out.getvalue()
+    assert "is not three numbers" not in text
+    assert "Considering new situation [1, 0, 0] -> ?:\n[0.99993704]" in text
+
+
+def test_demo_ask_with_json_prompts_on_stderr():
+    import json
+    done = subprocess.run([sys.executable, "-m", "neuronet", "demo", "--ask", "--json",
+                           "--iterations", "100"], input="[0, 1, 1]\n", capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["situation"] == [0, 1, 1]
+    assert "New situation" in done.stderr

@@ -208,3 +208,16 @@ def test_non_finite_metrics_are_null_in_json_and_n_a_in_text(tmp_path, capsys):
     assert "train metrics: MSE n/a" in out and "R2 n/a, loss n/a" in out
     code, out, err = run(capsys, "info", tmp_path / "huge.nn", "--json")
     assert code == 0 and json.loads(out)["metrics"]["train"]["loss"] is None
+
+
+def test_every_command_json_names_the_command(tmp_path, capsys):
+    pytest.importorskip("onnx")
+    model = tmp_path / "x.nn"
+    runs = {"train": ["train", "xor", "--epochs", "2", "--out", model],
+            "info": ["info", model], "evaluate": ["evaluate", model, "xor"],
+            "predict": ["predict", model, "xor"], "export": ["export", model, tmp_path / "x.onnx"],
+            "datasets": ["datasets"], "demo": ["demo", "--iterations", "10"]}
+    for name, argv in runs.items():
+        code, out, err = run(capsys, *argv, "--json")
+        assert code == 0, (name, err)
+        assert json.loads(out)["command"] == name
