@@ -111,3 +111,55 @@ def test_float32_end_to_end():
     model = Model.for_table(table, "species", hidden=(8,), seed=0, dtype="float32").fit(table, epochs=3)
     assert model.network.parameters.dtype == np.float32
     assert model.predict_proba(table).dtype == np.float32
+
+
+class _Frame:
+    """Just what a data frame offers to neuronet (duck typing): .columns, frame[name], len(frame)."""
+
+    def __init__(self, columns):
+        self._data = dict(columns)
+        self.columns = list(self._data)
+
+    def __getitem__(self, name):
+        return np.asarray(self._data[name])
+
+    def __len__(self):
+        return len(next(iter(self._data.values())))
+
+
+@pytest.fixture(scope="module")
+def iris_model():
+    table = datasets.load("iris")
+    model = Model.for_table(table, "species", hidden=(8,), seed=0)
+    return table, model.fit(table, epochs=20, validation_split=0.0, patience=None)
+
+
+def _columns(table, order):
+    return {c: [float(v) if c != "species" else v for v in table.column(c)] for c in order}
+
+
+def test_named_columns_are_matched_by_name_not_position(iris_model):
+    table, model = iris_model
+    inputs = [c for c in table.columns if c != "species"]
+    expected_p, expected = model.predict_proba(table), model.evaluate(table)
+    shuffled = ["species", *inputs[::-1]]                 # target first, inputs reversed
+    for rows in (_Frame(dict(_columns(table, shuffled), extra=np.zeros(150))),
+                 dict(_columns(table, shuffled), extra=[0] * 150)):
+        np.testing.assert_allclose(model.predict_proba(rows), expected_p)
+        assert (model.predict(rows) == model.predict(table)).all()
+        assert model.evaluate(rows) == expected
+    with pytest.raises(ValueError, match="petal_width_cm, which the data lack"):
+        model.predict(_Frame(_columns(table, inputs[:3])))
+    with pytest.raises(ValueError, match="no target column 'species'"):
+        model.evaluate(_columns(table, inputs))
+    with pytest.raises(ValueError, match="same length"):
+        model.predict({"a": [1, 2], "b": [1]})
+
+
+def test_a_pandas_data_frame_in_another_column_order(iris_model):
+    pd = pytest.importorskip("pandas")
+    table, model = iris_model
+    inputs = [c for c in table.columns if c != "species"]
+    frame = pd.DataFrame(_columns(table, ["species", *inputs[::-1]])).assign(note="x")
+    np.testing.assert_allclose(model.predict_proba(frame), model.predict_proba(table))
+    assert model.evaluate(frame)["accuracy"] == model.evaluate(table)["accuracy"]

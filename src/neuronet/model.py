@@ -2,7 +2,8 @@
 
 :class:`Model` is what ``neuronet train`` builds, :func:`neuronet.save` writes and
 :func:`neuronet.load` reads back. It takes raw rows (see :mod:`neuronet.preprocessing` for the accepted
-formats: a :class:`~neuronet.csvdata.Table`, a list of dicts, or a 2-D array-like of raw values in
+formats: a :class:`~neuronet.csvdata.Table`, a list of dicts, a pandas DataFrame or dict of columns
+(all matched by column name; extra columns are ignored), or a 2-D array-like of raw values in
 ``preprocessor.columns_`` order) and gives back original labels or numbers in the target's units.
 
 >>> from neuronet import datasets, model                                    # doctest: +SKIP
@@ -319,7 +320,7 @@ def known_sorted(model):
 
 
 def _inputs_only(data, source, target):
-    if hasattr(source, "dicts"):
+    if not hasattr(source, "array"):       # named columns (dicts, a data frame): found by name
         return data
     columns = [source.names.index(c) for c in source.names if c != target]
     return source.array[:, columns]

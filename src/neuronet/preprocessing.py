@@ -8,7 +8,11 @@ Rows may be given as
 - a :class:`~neuronet.csvdata.Table` (what :func:`~neuronet.csvdata.read_csv` returns; values are
   text, columns are found by name, messages name ``file:line`` and the column);
 - a list of dicts ``{column name: value}`` (messages name the row, 0-based);
-- a 2-D array-like of raw values whose columns are in ``columns_`` order (numbers or text).
+- columns with names: a pandas DataFrame (anything with ``.columns`` and ``obj[name]``; pandas is
+  not imported here) or a dict ``{column name: sequence of values}``. Like a Table and dicts, these
+  are matched by column *name*: their order does not matter and extra columns are ignored;
+- a 2-D array-like of raw values whose columns are in ``columns_`` order (numbers or text): only
+  these are matched by position.
 """
 from __future__ import annotations
 
@@ -24,10 +28,26 @@ class RowSource:
 
     def __init__(self, data, columns=None):
         self.table = data if isinstance(data, Table) else None
+        self.named = None
         if self.table is not None:
             self.names = list(data.columns)
             self.n_rows = data.n_rows
             self.source = data.source
+        elif _has_named_columns(data):
+            self.named = data
+            self.names = [str(c) for c in data.keys()] if isinstance(data, dict) else \
+                [str(c) for c in data.columns]
+            self._keys = dict(zip(self.names, data.keys() if isinstance(data, dict) else data.columns))
+            try:
+                lengths = {name: len(data[key]) for name, key in self._keys.items()}
+            except TypeError:
+                raise ValueError("a dict of rows must map each column name to a sequence of values "
+                                 "(for a single row, give a list holding one dict)") from None
+            if not lengths or len(set(lengths.values())) != 1:
+                raise ValueError(f"columns must be non-empty and of the same length; got lengths "
+                                 f"{lengths}")
+            self.n_rows = next(iter(lengths.values()))
+            self.source = "rows"
         elif isinstance(data, (list, tuple)) and data and all(isinstance(r, dict) for r in data):
             self.names = list(columns) if columns is not None else list(data[0])
             self.n_rows = len(data)
@@ -57,6 +77,11 @@ class RowSource:
         """The raw values of column ``name``, one per row (a list)."""
         if self.table is not None:
             return self.table.column(name)
+        if self.named is not None:
+            if name not in self._keys:
+                raise ValueError(f"the rows have no column {name!r}; their columns are "
+                                 f"{short_list(self.names)}")
+            return np.asarray(self.named[self._keys[name]]).tolist()
         if hasattr(self, "dicts"):
             return [row[name] for row in self.dicts]
         return list(self.array[:, self.names.index(name)])
@@ -89,6 +114,14 @@ class RowSource:
                       else f"column {name!r}")
             raise ValueError(f"{at}missing values in {column} at {self.rows_text(missing)}; "
                              "fill them in or remove those rows")
+
+
+def _has_named_columns(data):
+    """True for a dict of columns or a data frame (duck-typed: ``.columns`` and ``obj[name]``)."""
+    if isinstance(data, dict):
+        return True
+    return (hasattr(data, "columns") and hasattr(data, "__getitem__") and hasattr(data, "__len__")
+            and not isinstance(data, np.ndarray))
 
 
 def _fast_numbers(values):

@@ -34,7 +34,8 @@ def run(args, stdout=None):
         raise UsageError(f"{args.model}: {err}") from None
 
     network = model if isinstance(model, Network) else model.network
-    result = {"command": "export", "model": args.model, "onnx": args.out, "opset": OPSET, "ir_version": IR_VERSION,
+    result = {"command": "export", "model": args.model, "onnx": args.out, "opset": OPSET,
+              "ir_version": IR_VERSION,
               "dtype": network.dtype.name}
     if isinstance(model, Network):
         inputs = [("X", f"(N, {network.n_inputs}) {network.dtype.name}", "the network's inputs")]
