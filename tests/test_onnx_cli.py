@@ -133,14 +133,14 @@ def _predict_cli(capsys, model, data, tmp_path):
 
 
 def test_unwritable_output_folder_is_exit_2(tmp_path, capsys, monkeypatch):
-    from neuronet import onnx_export
+    from neuronet import _files
     model = tmp_path / "m.nn"
     assert main(["train", "xor", "--out", str(model), "--epochs", "1", "--quiet"]) == 0
 
     def refuse(*args, **kwargs):   # what a read-only folder does (tests may run as root, so fake it)
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(onnx_export.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(_files.tempfile, "mkstemp", refuse)
     capsys.readouterr()
     out = tmp_path / "m.onnx"
     assert main(["export", str(model), str(out)]) == 2

@@ -10,7 +10,7 @@ from neuronet.activations import LeakyReLU
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 
-from neuronet import onnx_export  # noqa: E402  (after the importorskip)
+from neuronet import _files, onnx_export  # noqa: E402  (after the importorskip)
 
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", LeakyReLU(0.2), "softmax"]
 
@@ -121,7 +121,7 @@ def test_failure_while_writing_removes_the_temporary_file(tmp_path, monkeypatch)
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(onnx_export.os, "replace", broken_replace)
+    monkeypatch.setattr(_files.os, "replace", broken_replace)
     with pytest.raises(OSError, match="cannot write .*model.onnx"):
         _random_network("tanh", True, "float64").to_onnx(path)
     assert path.read_bytes() == b"previous contents"

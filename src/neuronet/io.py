@@ -27,9 +27,10 @@ import json
 import math
 import os
 import struct
-import tempfile
 
 import numpy as np
+
+from ._files import atomic_write
 
 __all__ = ["save", "load", "ModelFileError", "MAGIC", "FORMAT_VERSION", "MAX_HEADER_BYTES",
            "MAX_FILE_BYTES"]
@@ -55,8 +56,10 @@ class ModelFileError(ValueError):
 def save(obj, path):
     """Write a :class:`~neuronet.model.Model` or a bare :class:`~neuronet.Network` to ``path``.
 
-    The file is written atomically: to a temporary file in the same folder, flushed and fsynced, then
-    renamed over ``path`` (the temporary file is removed if anything fails). Returns the path.
+    The file is written atomically by :func:`neuronet._files.atomic_write`: to a temporary file in
+    the same folder as the (symlink-resolved) target, flushed and fsynced, then renamed over it (the
+    temporary file is removed if anything fails); a FIFO or device is written straight into.
+    Returns the path.
     """
     from . import model_schema as schema
     header, arrays = schema.describe(obj)
@@ -64,11 +67,6 @@ def save(obj, path):
 
 
 def _write(path, header, arrays):
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ModelFileError(f"cannot write {path}: the folder {folder} does not exist")
-    if os.path.isdir(path):
-        raise ModelFileError(f"cannot write {path}: it is a folder")
     manifest, chunks, offset = [], [], 0
     for name, array in arrays:
         array = np.ascontiguousarray(array)
@@ -94,43 +92,15 @@ def _write(path, header, arrays):
         raise ModelFileError(f"cannot write {path}: the header would be {len(raw):,} bytes, more than "
                              f"the limit of {MAX_HEADER_BYTES:,}")
     preamble = MAGIC + _PREAMBLE.pack(FORMAT_VERSION, len(raw), hashlib.sha256(raw).digest())
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+
+    def write(f):
+        f.write(preamble)
+        f.write(raw)
+        f.write(body)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
-            f.write(preamble)
-            f.write(raw)
-            f.write(body)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_folder(folder)
-    return path
-
-
-def _umask():
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_folder(folder):
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        return atomic_write(path, write)
+    except ValueError as err:
+        raise ModelFileError(str(err)) from None
 
 
 # ------------------------------------------------------------------------------------------------

@@ -32,12 +32,10 @@ kernels there. ``LeakyRelu`` has no float64 kernel in onnxruntime, so leaky ReLU
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-
 import numpy as np
 
 from ._extras import require
+from ._files import atomic_write
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 from .layers import Dense, Dropout
 
@@ -260,53 +258,17 @@ def to_onnx(model_or_network, path):
         See :func:`build_onnx` and the module docstring for the graph's inputs and outputs.
     path : str or os.PathLike
         Where to write; the folder must exist. An existing file is replaced only once the new one
-        is complete, and left untouched if the export fails.
+        is complete, and left untouched if the export fails; a symbolic link keeps pointing to its
+        target, which gets the new file; a FIFO or device is written straight into (see
+        :func:`neuronet._files.atomic_write`).
 
     Returns
     -------
     str
         ``path``.
     """
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ValueError(f"cannot write {path}: folder {folder} does not exist")
     data = build_onnx(model_or_network).SerializeToString()
-    _write_atomically(path, data)
-    return path
-
-
-def _write_atomically(path, data):
-    """Write ``data`` to a temporary file next to ``path``, fsync it, then rename it over ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    except OSError as err:
-        raise _write_error(path, err) from err
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-            mask = os.umask(0o022)      # mkstemp makes the file private (0600); give it the usual mode
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException as err:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        if isinstance(err, OSError):
-            raise _write_error(path, err) from err
-        raise
-
-
-def _write_error(path, err):
-    """An OSError whose message names ``path`` (not the temporary file) and the cause."""
-    error = OSError(f"cannot write {path}: {err.strerror or err}")
-    error.errno = err.errno
-    return error
+    return atomic_write(path, lambda f: f.write(data))
 
 
 def _version():

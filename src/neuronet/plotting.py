@@ -1,9 +1,11 @@
 """Pictures of training: the loss curves of a history, drawn with matplotlib (the ``plot`` extra)."""
 from __future__ import annotations
 
+import io
 import os
 
 from ._extras import require
+from ._files import atomic_write
 
 __all__ = ["plot_history"]
 
@@ -16,8 +18,9 @@ def plot_history(history, path, title=None):
     history : dict
         ``{"loss": [...], "val_loss": [...]}`` as in ``Network.history`` (``val_loss`` may be empty).
     path : str or os.PathLike
-        The image file; its extension (``.png``, ``.svg``, ``.pdf``) picks the format. Written
-        atomically (temporary file in the same folder, then renamed).
+        The image file; its extension (``.png``, ``.svg``, ``.pdf``) picks the format (no
+        extension: PNG). Written by :func:`neuronet._files.atomic_write` (temporary file next to the
+        symlink-resolved target, then renamed; a FIFO or device is written straight into).
     title : str, optional
     """
     require("matplotlib", "plot")
@@ -43,18 +46,8 @@ def plot_history(history, path, title=None):
     if title:
         ax.set_title(title)
     fig.tight_layout()
-    folder = os.path.dirname(os.path.abspath(path))
-    root, ext = os.path.splitext(os.path.basename(path))
-    fmt = ext.lstrip(".").lower() or "png"
-    tmp = os.path.join(folder, f".{root}.tmp{ext or '.png'}")
-    try:
-        with open(tmp, "wb") as f:
-            fig.savefig(f, format=fmt)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    fmt = os.path.splitext(path)[1].lstrip(".").lower() or "png"
+    image = io.BytesIO()          # rendered first: a FIFO or device then gets it in one write
+    fig.savefig(image, format=fmt)
+    atomic_write(path, lambda f: f.write(image.getvalue()))
     return path
