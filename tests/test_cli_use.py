@@ -57,8 +57,9 @@ def test_predict_writes_one_row_per_input_with_labels_and_probabilities(iris_mod
     model = nn.load(iris_model)
     table = datasets.load("iris")
     assert [r[0] for r in rows[1:]] == model.predict(table).tolist()
-    np.testing.assert_allclose(np.array([r[1:] for r in rows[1:]], dtype=float),
-                               model.predict_proba(table), atol=1e-6)
+    # full round-trip precision: the CSV reads back as exactly the computed probabilities
+    np.testing.assert_array_equal(np.array([r[1:] for r in rows[1:]], dtype=float),
+                                  model.predict_proba(table))
     code, out, err = run(capsys, "predict", iris_model, "iris", "--out", tmp_path / "p.csv")
     assert code == 0 and out == "" and "150 predictions" in err
     assert (tmp_path / "p.csv").read_text().splitlines()[1:] == model.predict(table).tolist()
@@ -67,6 +68,48 @@ def test_predict_writes_one_row_per_input_with_labels_and_probabilities(iris_mod
     (tmp_path / "new.csv").write_text(text)
     code, out, _ = run(capsys, "predict", iris_model, tmp_path / "new.csv", "--json")
     assert json.loads(out)["predictions"] == model.predict(table).tolist()[:3]
+
+
+def test_predict_out_dash_writes_the_csv_to_standard_output(iris_model, tmp_path, capsys,
+                                                           monkeypatch):
+    code, expected, _ = run(capsys, "predict", iris_model, "iris", "--proba")
+    assert code == 0
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "predict", iris_model, "iris", "--proba", "--out", "-")
+    assert code == 0, err
+    assert out == expected and out.startswith("species,proba_setosa")
+    assert not (tmp_path / "-").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_predict_out_through_a_symlink_writes_the_target(iris_model, tmp_path, capsys):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "target.csv"
+    target.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    code, out, err = run(capsys, "predict", iris_model, "iris", "--out", link)
+    assert code == 0, err
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_text().splitlines()[0] == "species" and len(target.read_text().splitlines()) == 151
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["target.csv"]
+
+
+def test_predict_regression_numbers_read_back_exactly(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 2))
+    y = 3.0 * x[:, 0] - x[:, 1] + 0.1 * rng.normal(size=40)
+    data = tmp_path / "r.csv"
+    data.write_text("a,b,y\n" + "".join(f"{a!r},{b!r},{t!r}\n"
+                                         for (a, b), t in zip(x.tolist(), y.tolist())))
+    code, _, err = run(capsys, "train", data, "--target", "y", "--epochs", "3", "--hidden", "4",
+                       "--out", tmp_path / "r.nn", "--quiet")
+    assert code == 0, err
+    code, out, err = run(capsys, "predict", tmp_path / "r.nn", data)
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    model = nn.load(tmp_path / "r.nn")
+    expected = np.asarray(model.predict(nn.csvdata.read_csv(data))).ravel()
+    np.testing.assert_array_equal(np.array([float(r[0]) for r in rows[1:]]), expected)
 
 
 def test_info_text_and_json(iris_model, capsys):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
+import numbers
 import sys
-import tempfile
 
 from . import UsageError
+from .._files import atomic_write
 from ._common import add_json_flag, check_output_path, load_model, print_json, read_data
 
 
@@ -17,18 +17,22 @@ def add_parser(subparsers):
         description="Predict the target of every row of DATA with MODEL and write CSV: one row per "
                     "input row, in order, with a header. The column is named after the model's "
                     "target; --proba adds one column per class, 'proba_<label>'. DATA needs the "
-                    "model's input columns (other columns, such as the target, are ignored).")
+                    "model's input columns (other columns, such as the target, are ignored). "
+                    "Numbers are written in full precision (they read back as the same floats).")
     p.add_argument("model", metavar="MODEL", help="a model file written by `neuronet train`")
     p.add_argument("data", metavar="DATA", help="CSV file, or a built-in data set name")
     p.add_argument("--proba", action="store_true", help="add the class probabilities (classifiers)")
-    p.add_argument("--out", metavar="FILE", help="write the CSV to FILE (default: standard output)")
+    p.add_argument("--out", metavar="FILE",
+                   help="write the CSV to FILE (default, or '-': standard output). A symbolic link "
+                        "keeps pointing to its target, which gets the CSV; a FIFO or device such "
+                        "as /dev/stdout is written straight into")
     add_json_flag(p)
     p.set_defaults(func=run)
 
 
 def run(args):
     from ..model import Model
-    out = check_output_path(args.out, "--out")
+    out = None if args.out == "-" else check_output_path(args.out, "--out")
     model = load_model(args.model)
     if not isinstance(model, Model):
         raise UsageError(f"{args.model}: holds a bare network without preprocessing; predict needs "
@@ -47,10 +51,10 @@ def run(args):
     for i, label in enumerate(labels.tolist()):
         row = [_fmt(label)]
         if proba is not None:
-            row += [f"{p:.6g}" for p in proba[i].tolist()]
+            row += [_fmt(p) for p in proba[i].tolist()]
         writer.writerow(row)
     if out is not None:
-        _write_atomic(out, text.getvalue())
+        atomic_write(out, lambda f: f.write(text.getvalue()), binary=False)
     if args.json:
         result = {"command": "predict", "model": args.model, "data": shown, "n_rows": len(labels),
                   "out": out, "target": model.target}
@@ -68,22 +72,7 @@ def run(args):
 
 
 def _fmt(value):
-    return f"{value:.10g}" if isinstance(value, float) else str(value)
-
-
-def _write_atomic(path, text):
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Floats in full round-trip precision (``repr``), so the CSV holds exactly what was computed."""
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        return repr(float(value))        # also NumPy floats, whose repr is "np.float64(...)"
+    return str(value)
