@@ -88,3 +88,10 @@ def test_demo_ask_with_json_prompts_on_stderr():
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["situation"] == [0, 1, 1]
     assert "New situation" in done.stderr
+
+
+def test_negative_seed_is_refused_naming_the_option(capsys):
+    import pytest
+    with pytest.raises(SystemExit) as stop:
+        main(["demo", "--seed", "-1"])
+    assert stop.value.code == 2 and "--seed: must be 0 or more" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from ..network import Network
 from ..neuron import Neuron
 from ..optimizers import SGD
 from . import UsageError
-from ._common import add_json_flag, positive_int, print_json
+from ._common import add_json_flag, non_negative_int, positive_int, print_json
 
 
 def add_parser(subparsers):
@@ -21,7 +21,7 @@ def add_parser(subparsers):
                     "situation [1, 0, 0], then train a network with a hidden layer on XOR.")
     p.add_argument("--iterations", type=positive_int, default=10_000, metavar="N",
                    help="training iterations for the neuron (default 10000)")
-    p.add_argument("--seed", type=int, default=1, help="random seed for the starting weights (default 1)")
+    p.add_argument("--seed", type=non_negative_int, default=1, help="random seed for the starting weights (default 1)")
     p.add_argument("--ask", action="store_true",
                    help="ask for the new situation on standard input instead of using [1, 0, 0] "
                         "(three numbers, e.g. 1 0 0, 1, 0, 0 or [1, 0, 0])")
