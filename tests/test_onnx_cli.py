@@ -47,14 +47,20 @@ def test_exported_classifier_predicts_like_the_model(tmp_path, capsys, iris_csv,
     onnx.checker.check_model(onnx.load(str(tmp_path / "iris.onnx")), full_check=True)
 
     X = _raw_numeric(iris_csv, info["numeric_columns"], dtype)
-    out = _run(tmp_path / "iris.onnx", {"X": X})
-    expected = _predict_cli(capsys, model, iris_csv, tmp_path)
-    np.testing.assert_array_equal(out["label"].astype(str), expected["label"])
-    P = expected["probabilities"]
-    if dtype == "float64":
-        np.testing.assert_allclose(out["probabilities"], P, rtol=1e-9, atol=1e-9)
-    else:
-        np.testing.assert_allclose(out["probabilities"], P, rtol=1e-5, atol=1e-5 * np.abs(P).max())
+    session = ort.InferenceSession(str(tmp_path / "iris.onnx"), providers=["CPUExecutionProvider"])
+    label, proba = session.run(None, {"X": X})       # in the order export printed: label first
+    # what `neuronet predict --proba` writes as CSV (full precision), and what --json prints
+    assert main(["predict", str(model), str(iris_csv), "--proba"]) == 0
+    rows = list(csv.reader(capsys.readouterr().out.splitlines()))
+    from_csv = {"label": np.array([r[0] for r in rows[1:]]),
+                "probabilities": np.array([r[1:] for r in rows[1:]], dtype=float)}
+    for expected in (from_csv, _predict_cli(capsys, model, iris_csv, tmp_path)):
+        np.testing.assert_array_equal(label.astype(str), expected["label"])
+        P = expected["probabilities"]
+        if dtype == "float64":
+            np.testing.assert_allclose(proba, P, rtol=1e-9, atol=1e-9)
+        else:
+            np.testing.assert_allclose(proba, P, rtol=1e-5, atol=1e-5 * np.abs(P).max())
 
 
 def test_exported_regressor_predicts_like_the_model(tmp_path, capsys):
@@ -193,7 +199,7 @@ def test_a_saved_bare_network_exports_too(tmp_path, capsys):
                       nn.Dense(5, 2, activation="softmax")], seed=0).fit(X, y, epochs=5)
     nn.save(net, tmp_path / "net.nn")
     info = _export(capsys, tmp_path / "net.nn", tmp_path / "net.onnx")
-    assert info["task"] is None and info["outputs"] == ["output", "label"]
+    assert info["task"] is None and info["outputs"] == ["label", "output"]
     out = _run(tmp_path / "net.onnx", {"X": X})
     np.testing.assert_allclose(out["output"], net.predict(X), rtol=1e-9, atol=1e-9)
     np.testing.assert_array_equal(out["label"], net.predict_classes(X))

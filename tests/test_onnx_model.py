@@ -49,7 +49,11 @@ def test_iris_classifier_gives_the_same_labels_and_probabilities(tmp_path, dtype
     onnx.checker.check_model(onnx.load(str(path)), full_check=True)
 
     out = _run(path, {"X": _numeric(table, model)})
-    assert list(out) == ["probabilities", "label"]
+    assert list(out) == ["label", "probabilities"]          # the order export prints and documents
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    label, proba = session.run(None, {"X": _numeric(table, model)})
+    np.testing.assert_array_equal(label, out["label"])
+    np.testing.assert_array_equal(proba, out["probabilities"])
     assert out["label"].dtype == object and out["label"].shape == (150,)
     np.testing.assert_array_equal(out["label"].astype(str), model.predict(table))
     assert set(out["label"]) == {"setosa", "versicolor", "virginica"}

@@ -73,7 +73,11 @@ def test_softmax_network_with_labels_exports_label_output(tmp_path, dtype):
     path = tmp_path / "cls.onnx"
     net.to_onnx(path)
     outputs = _run(path, {"X": X.astype(dtype)})
-    assert list(outputs) == ["output", "label"]
+    assert list(outputs) == ["label", "output"]
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    label, output = session.run(None, {"X": X.astype(dtype)})      # label first, as documented
+    np.testing.assert_array_equal(label, net.predict_classes(X))
+    _assert_close(output, net.predict(X), dtype)
     _assert_close(outputs["output"], net.predict(X), dtype)
     np.testing.assert_array_equal(outputs["label"], net.predict_classes(X))
 

@@ -10,7 +10,8 @@ What the graph computes
 A **network** takes ``X`` (n_samples, n_inputs) in the network's dtype and returns ``output``
 (n_samples, n_outputs), exactly what ``Network.predict`` returns: per ``Dense`` layer a ``MatMul``, an
 ``Add`` for the bias and the activation; ``Dropout`` is the identity at prediction time and is left
-out. A softmax network that has seen labels (``classes_``) also returns ``label`` (n_samples,).
+out. A softmax network that has seen labels (``classes_``) also returns ``label`` (n_samples,), as
+its first output: ``label, output = session.run(None, ...)``.
 
 A **model** (``neuronet.model.Model``: a network plus the preprocessing fitted on a CSV file) takes
 the *raw* numeric features ``X`` (n_samples, n_numeric), in the order of the preprocessor's
@@ -18,8 +19,8 @@ the *raw* numeric features ``X`` (n_samples, n_numeric), in the order of the pre
 column. Inside the graph the numeric columns are standardized, ``(X - mean) / scale``, and the
 categorical ones one-hot encoded (a category never seen in training gives a row of zeros), then the
 network runs. Classifiers return ``label`` (n_samples,), the original labels (strings, int64,
-double or bool), and ``probabilities`` (n_samples, n_classes); regressors return ``prediction``
-(n_samples, n_outputs) with the target standardization undone. The column names, the task and the
+double or bool), then ``probabilities`` (n_samples, n_classes), in that order; regressors return
+``prediction`` (n_samples, n_outputs) with the target standardization undone. The column names, the task and the
 classes are stored in the file's ``metadata_props`` and described in its ``doc_string``.
 
 Versions
@@ -83,11 +84,16 @@ class _Graph:
         self.inputs.append(self.helper.make_tensor_value_info(name, elem_type, shape))
         return name
 
-    def add_output(self, source, name, elem_type, shape):
-        """Expose tensor ``source`` as graph output ``name`` (through an Identity node if renamed)."""
+    def add_output(self, source, name, elem_type, shape, first=False):
+        """Expose tensor ``source`` as graph output ``name`` (through an Identity node if renamed).
+
+        ``first=True`` puts it before the outputs added so far (``session.run(None, ...)`` returns
+        the outputs in graph order).
+        """
         if source != name:
             self.node("Identity", [source], output=name)
-        self.outputs.append(self.helper.make_tensor_value_info(name, elem_type, shape))
+        info = self.helper.make_tensor_value_info(name, elem_type, shape)
+        self.outputs.insert(0 if first else len(self.outputs), info)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -176,13 +182,16 @@ def label_tensor(classes):
 
 
 def add_labels(graph, probabilities, classes):
-    """Output ``label``: ``classes[argmax(probabilities, axis=1)]``, shape (n_samples,)."""
+    """Output ``label``: ``classes[argmax(probabilities, axis=1)]``, shape (n_samples,).
+
+    It becomes the graph's *first* output, so ``label, probabilities = session.run(None, ...)``.
+    """
     table = label_tensor(classes)
     index = graph.node("ArgMax", [probabilities], stem="class_index", axis=1, keepdims=0)
     classes = graph.const("classes", table, table.dtype)
     label = graph.node("Gather", [classes, index], stem="label", axis=0)
     elem = graph.helper.np_dtype_to_tensor_dtype(table.dtype)
-    graph.add_output(label, "label", elem, ["N"])
+    graph.add_output(label, "label", elem, ["N"], first=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -194,9 +203,10 @@ def _network_graph(graph, network):
     graph.add_output(out, "output", graph.elem_type, ["N", network.n_outputs])
     if network.output_activation == "softmax" and network.classes_ is not None:
         add_labels(graph, "output", network.classes_)
-    doc = (f"neuronet network: input X (N, {network.n_inputs}) {network.dtype.name}; output "
-           f"'output' (N, {network.n_outputs}) as Network.predict"
-           + ("; 'label' (N,) as Network.predict_classes" if len(graph.outputs) > 1 else ""))
+    labelled = len(graph.outputs) > 1
+    doc = (f"neuronet network: input X (N, {network.n_inputs}) {network.dtype.name}; outputs "
+           + ("'label' (N,) as Network.predict_classes, " if labelled else "")
+           + f"'output' (N, {network.n_outputs}) as Network.predict")
     meta = {"neuronet.kind": "network", "neuronet.inputs": json.dumps(["X"]),
             "neuronet.dtype": network.dtype.name}
     if network.classes_ is not None:

@@ -39,8 +39,8 @@ def run(args, stdout=None):
               "dtype": network.dtype.name}
     if isinstance(model, Network):
         inputs = [("X", f"(N, {network.n_inputs}) {network.dtype.name}", "the network's inputs")]
-        outputs = ["output"] + (["label"] if network.classes_ is not None
-                                and network.output_activation == "softmax" else [])
+        outputs = (["label"] if network.classes_ is not None
+                   and network.output_activation == "softmax" else []) + ["output"]
         result.update(task=None, numeric_columns=None, categorical_columns=[])
     else:
         numeric = [str(c) for c in model.preprocessor.numeric_columns_]
