@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import os
 
 import numpy as np
 import pytest
@@ -79,6 +80,15 @@ def test_predict_out_dash_writes_the_csv_to_standard_output(iris_model, tmp_path
     assert code == 0, err
     assert out == expected and out.startswith("species,proba_setosa")
     assert not (tmp_path / "-").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_predict_out_dev_stdout_writes_through_it(iris_model, capfd):
+    # under capfd, descriptor 1 is a capture file: /dev/stdout -> /proc/self/fd/1 -> that file
+    assert main(["predict", str(iris_model), "iris", "--out", "/dev/stdout"]) == 0
+    out, err = capfd.readouterr()
+    assert out.splitlines()[0] == "species" and len(out.splitlines()) == 151
+    assert "150 predictions to /dev/stdout" in err
+    assert os.path.islink("/dev/stdout")
 
 
 def test_predict_out_through_a_symlink_writes_the_target(iris_model, tmp_path, capsys):
