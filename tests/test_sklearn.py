@@ -247,6 +247,16 @@ def test_same_kwargs_build_both_and_both_learn(iris, kwargs):
     assert ours.n_iter_ <= kwargs["max_iter"] and len(ours.loss_curve_) == ours.n_iter_
 
 
+def assert_same_step(ours, theirs, X, y):
+    """Give MLP our weights, take one partial_fit step in both: the weights must stay equal."""
+    theirs.coefs_ = [c.copy() for c in ours.coefs_]
+    theirs.intercepts_ = [b.copy() for b in ours.intercepts_]
+    ours.partial_fit(X, y)
+    theirs.partial_fit(X, y)
+    for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
 def test_one_sgd_step_equals_mlp_regressor_with_alpha():
     """Same start, one full-batch SGD step: identical weights, so the alpha mapping is exact."""
     X, y = make_regression(n_samples=40, n_features=5, n_targets=2, random_state=0)
@@ -255,12 +265,7 @@ def test_one_sgd_step_equals_mlp_regressor_with_alpha():
               momentum=0.0, alpha=0.3, batch_size=20, shuffle=False, max_iter=1, random_state=0)
     ours = NeuronetRegressor(**kw).fit(X, y)
     theirs = MLPRegressor(**kw).fit(X, y)
-    theirs.coefs_ = [c.copy() for c in ours.coefs_]
-    theirs.intercepts_ = [b.copy() for b in ours.intercepts_]
-    ours.partial_fit(X, y)
-    theirs.partial_fit(X, y)
-    for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    assert_same_step(ours, theirs, X, y)
 
 
 def test_one_sgd_step_equals_mlp_classifier_with_alpha(iris):
@@ -269,12 +274,7 @@ def test_one_sgd_step_equals_mlp_classifier_with_alpha(iris):
               alpha=0.5, batch_size=150, max_iter=1, random_state=0)
     ours = NeuronetClassifier(**kw).fit(X, y)
     theirs = MLPClassifier(**kw).fit(X, y)
-    theirs.coefs_ = [c.copy() for c in ours.coefs_]
-    theirs.intercepts_ = [b.copy() for b in ours.intercepts_]
-    ours.partial_fit(X, y)
-    theirs.partial_fit(X, y)
-    for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    assert_same_step(ours, theirs, X, y)
     assert ours.network_.optimizer.weight_decay == pytest.approx(0.5 / 150)
 
 

@@ -37,6 +37,15 @@ def data(seed=1, n=32):
     return X, y
 
 
+def torch_steps(params, opt, X, y, steps):
+    """``steps`` full-batch steps of ``opt`` on the cross-entropy of the PyTorch twin."""
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    for _ in range(steps):
+        opt.zero_grad()
+        F.cross_entropy(torch_forward(params, Xt), yt).backward()
+        opt.step()
+
+
 def flat(params, attr=None):
     return np.concatenate([(p.grad if attr == "grad" else p).detach().numpy().ravel() for p in params])
 
@@ -68,11 +77,7 @@ def test_fifty_full_batch_adam_steps_end_on_the_same_weights():
     X, y = data()
     net, params = make_pair(optimizer=nn.Adam(learning_rate=0.01))
     opt = torch.optim.Adam(params, lr=0.01, betas=(0.9, 0.999), eps=1e-8)
-    Xt, yt = torch.tensor(X), torch.tensor(y)
-    for _ in range(50):
-        opt.zero_grad()
-        F.cross_entropy(torch_forward(params, Xt), yt).backward()
-        opt.step()
+    torch_steps(params, opt, X, y, 50)
     net.fit(X, y, epochs=50, batch_size=None)
     np.testing.assert_allclose(net.parameters, flat(params), rtol=1e-6, atol=1e-12)
     assert not np.allclose(net.parameters, make_pair()[0].parameters)  # it did move
@@ -84,11 +89,7 @@ def test_sgd_trajectories_equal_pytorch(momentum, nesterov):
     net, params = make_pair(optimizer=nn.SGD(learning_rate=0.1, momentum=momentum,
                                              nesterov=nesterov))
     opt = torch.optim.SGD(params, lr=0.1, momentum=momentum, nesterov=nesterov)
-    Xt, yt = torch.tensor(X), torch.tensor(y)
-    for _ in range(30):
-        opt.zero_grad()
-        F.cross_entropy(torch_forward(params, Xt), yt).backward()
-        opt.step()
+    torch_steps(params, opt, X, y, 30)
     net.fit(X, y, epochs=30)
     np.testing.assert_allclose(net.parameters, flat(params), rtol=1e-7, atol=1e-12)
 
@@ -98,11 +99,7 @@ def test_weight_decay_on_weights_equals_pytorch_param_groups():
     net, params = make_pair(optimizer=nn.Adam(learning_rate=0.01, weight_decay=0.05))
     opt = torch.optim.Adam([{"params": params[0::2], "weight_decay": 0.05},
                             {"params": params[1::2], "weight_decay": 0.0}], lr=0.01)
-    Xt, yt = torch.tensor(X), torch.tensor(y)
-    for _ in range(20):
-        opt.zero_grad()
-        F.cross_entropy(torch_forward(params, Xt), yt).backward()
-        opt.step()
+    torch_steps(params, opt, X, y, 20)
     net.fit(X, y, epochs=20)
     np.testing.assert_allclose(net.parameters, flat(params), rtol=1e-6, atol=1e-12)
 
