@@ -151,3 +151,20 @@ def test_ctrl_c_while_the_commands_load_is_one_line_and_130(monkeypatch, capsys)
     assert cli.main(["datasets"]) == 130
     out, err = capsys.readouterr()
     assert err == "neuronet: interrupted\n" and out == ""
+
+
+def test_hidden_zero_is_refused_and_none_means_no_hidden_layer(capsys, tmp_path):
+    from neuronet.cli import main
+    assert main(["train", "xor", "--hidden", "0", "--quiet", "--out", str(tmp_path / "x.nn")]) == 2
+    assert "--hidden 0: every size must be at least 1" in capsys.readouterr().err
+    assert main(["train", "xor", "--hidden", "none", "--quiet", "--out", str(tmp_path / "x.nn")]) == 0
+    import neuronet as nn
+    assert len(nn.load(tmp_path / "x.nn").network.layers) == 1
+
+
+def test_huge_metrics_print_with_an_exponent():
+    from neuronet.cli._common import metric_text, number_text
+    assert number_text(-1.8e160, ".4f") == "-1.8e+160"
+    assert number_text(0.97491, ".4f") == "0.9749"
+    line = metric_text({"mse": 1e163, "mae": 3e80, "r2": -1.8e160, "loss": 9e159, "n_rows": 5})
+    assert line == "MSE 1e+163, MAE 3e+80, R2 -1.8e+160, loss 9e+159 (5 rows)"

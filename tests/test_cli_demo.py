@@ -95,3 +95,10 @@ def test_negative_seed_is_refused_naming_the_option(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["demo", "--seed", "-1"])
     assert stop.value.code == 2 and "--seed: must be 0 or more" in capsys.readouterr().err
+
+
+def test_ask_with_piped_input_echoes_the_answer_on_its_own_line():
+    done = subprocess.run([sys.executable, "-m", "neuronet", "demo", "--ask"], input="[1, 0, 0]\n",
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0
+    assert "e.g. 1 0 0: [1, 0, 0]\nConsidering new situation [1, 0, 0] -> ?:\n[0.99993704]" in done.stdout

@@ -1,5 +1,6 @@
 """Behaviour of training: it learns, it is repeatable, it validates, stops early and reports."""
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -153,12 +154,31 @@ def test_divergence_stops_with_a_clear_error_and_keeps_the_last_finite_weights(b
     with pytest.raises(nn.TrainingDiverged, match="smaller learning rate") as info:
         net.fit(X, y, epochs=100, batch_size=batch_size, shuffle=False, callbacks=[cb])
     assert isinstance(info.value, ValueError)
-    epoch = int(re.search(r"restored to those at the start of epoch (\d+)", str(info.value)).group(1))
+    epoch = int(re.search(r"restored to those at the start of epoch (\d+), the epoch with the "
+                          r"lowest training loss", str(info.value)).group(1))
     np.testing.assert_array_equal(net.parameters, starts[epoch - 1])
     assert len(starts) >= 2                        # it did train before diverging
-    # the weights kept are ones whose loss was seen to be finite, and they give finite answers
-    assert np.isfinite(net.evaluate(X, y)["loss"])
-    assert np.all(np.isfinite(net.predict(X)))
+    losses = net.history["loss"]
+    assert np.isfinite(losses[:-1]).all() and epoch == int(np.argmin(losses[:len(starts) - 1])) + 1
+    # the weights kept are sensible ones, not merely finite
+    assert net.evaluate(X, y)["loss"] <= min(losses) * (1.0 + 1e-12) or batch_size is not None
+    assert np.all(np.abs(net.predict(X)) < 1e6)
+
+
+def test_divergence_through_huge_finite_losses_goes_back_to_the_lowest():
+    """A run whose loss explodes through 1e100 before becoming infinite must not keep those weights."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3)) * 1e3
+    y = X @ np.array([1.0, -2.0, 0.5])
+    net = nn.Network([nn.Dense(3, 8, activation="tanh"), nn.Dense(8, 1)],
+                     optimizer=nn.SGD(learning_rate=1e3), seed=0)
+    start = net.get_flat_parameters()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")               # and NumPy prints nothing on the way
+        with pytest.raises(nn.TrainingDiverged, match="lowest training loss"):
+            net.fit(X, y, epochs=200)
+    assert max(net.history["loss"][:-1]) > 1e20       # it did pass through huge finite losses
+    np.testing.assert_array_equal(net.parameters, start)   # the first epoch had the lowest loss
 
 
 def test_divergence_of_the_starting_weights_says_so():

@@ -308,7 +308,8 @@ class Network:
             val, keep = np.sort(order[:n_val]), np.sort(order[n_val:])
             validation = (X[val], Y[val], None if w is None else w[val])
             X, Y, w = X[keep], Y[keep], (None if w is None else w[keep])
-        with np.errstate(over="ignore", under="ignore"):
+        # Overflows and NaNs are the training loop's to detect (TrainingDiverged), not NumPy's to print.
+        with np.errstate(all="ignore"):
             self.stopped_ = train(self, X, Y, w, epochs=epochs, batch_size=batch_size,
                                   shuffle=bool(shuffle), validation=validation, patience=patience,
                                   min_delta=float(min_delta), callbacks=callbacks, rng=self.rng)

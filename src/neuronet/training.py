@@ -17,14 +17,20 @@ class TrainingDiverged(ValueError, ArithmeticError):
     """The loss became NaN or infinite; the weights were restored to the last finite epoch."""
 
 
-def _diverged(net, what, epoch):
-    """The error for a non-finite loss, once the weights are back at the start of ``epoch`` (None:
-    back where this training started, whose own loss was not finite)."""
+def _go_back(net, what, weights, epoch, loss):
+    """Put ``weights`` (those at the start of ``epoch``, whose training loss was ``loss``) back into
+    the network and return the error to raise. ``epoch`` None: the starting weights themselves gave
+    a non-finite loss."""
+    net.parameters[...] = weights
+    net.optimizer.reset()
     if epoch is None:
         kept = ("The weights were left as training found them: their loss is not finite either, "
                 "so check the scale of the inputs and targets too.")
-    else:
+    elif loss is None:
         kept = f"The weights were restored to those at the start of epoch {epoch}."
+    else:
+        kept = (f"The weights were restored to those at the start of epoch {epoch}, the epoch with "
+                f"the lowest training loss ({loss:.6g}).")
     return TrainingDiverged(f"training diverged: {what}. Try a smaller learning rate (now "
                             f"{net.optimizer.learning_rate:g}). {kept}")
 
@@ -73,17 +79,20 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
     that many epochs without an improvement greater than ``min_delta`` of the monitored loss
     (``val_loss`` if there is validation data, else ``loss``) and the best weights are restored.
 
-    If a loss becomes NaN or infinite, :class:`TrainingDiverged` is raised and the weights are put
-    back to the last ones whose loss was seen to be finite: the start of the current epoch, or of the
-    one before when the very first batch of the epoch failed (its loss was measured on the weights the
-    epoch started with). Two snapshots are kept and swapped, one copy of the weights per epoch.
+    If a loss becomes NaN or infinite, :class:`TrainingDiverged` is raised and the weights go back to
+    those at the start of the epoch with the lowest training loss so far (with one full batch per
+    epoch, exactly the weights with the lowest loss seen): a diverging run often passes through huge
+    but finite losses first, and their weights are useless. Two buffers are swapped, one copy of the
+    weights per epoch.
     """
     batches = _Batches(X, Y, sample_weight, batch_size, shuffle, rng)
     history = net.history
     monitor = "val_loss" if validation is not None else "loss"
     params = net.parameters
-    # The weights at the start of this epoch and of the previous one (see the docstring).
-    epoch_start, previous_start = params.copy(), params.copy()
+    # The weights at the start of this epoch, and at the start of the epoch with the lowest
+    # training loss so far (where a diverging run goes back to; see the docstring).
+    epoch_start, best_start = params.copy(), params.copy()
+    lowest, lowest_epoch = math.inf, None
     best, best_params, waited = math.inf, None, 0
     summed = net.loss.reduction == "sum"
     net.stop_training = False
@@ -96,18 +105,16 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
     epoch = 0
     for epoch in range(1, epochs + 1):
         if epoch > 1:
-            epoch_start, previous_start = previous_start, epoch_start
             np.copyto(epoch_start, params)
         total, count = 0.0, 0.0
         for batch, (Xb, Yb, wb) in enumerate(batches):
             loss = train_step(Xb, Yb, wb)
             if not isfinite(loss):
-                # batch 0 measured the loss of epoch_start itself: go one epoch further back
-                params[...] = epoch_start if batch > 0 else previous_start
-                net.optimizer.reset()
-                restored = epoch0 + epoch if batch > 0 else (epoch0 + epoch - 1 if epoch > 1 else None)
-                raise _diverged(net, f"the loss became {loss} in epoch {epoch0 + epoch}, "
-                                     f"batch {batch + 1}", restored)
+                what = f"the loss became {loss} in epoch {epoch0 + epoch}, batch {batch + 1}"
+                if lowest_epoch is not None:
+                    raise _go_back(net, what, best_start, lowest_epoch, lowest)
+                # Still in the first epoch: its start is all there is (and batch 1 measured it).
+                raise _go_back(net, what, epoch_start, epoch0 + 1 if batch else None, None)
             # The epoch's loss: a sum of batch sums, or a mean of batch means weighted by batch size.
             m = Xb.shape[0] if wb is None or summed else float(wb.sum())
             total += loss if summed else loss * m
@@ -120,14 +127,15 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
                 break
         logs = {"loss": total if summed else total / count}
         history["loss"].append(logs["loss"])
+        if logs["loss"] < lowest and not net.stop_training:  # (an interrupted epoch's loss is partial)
+            lowest, lowest_epoch = logs["loss"], epoch0 + epoch
+            best_start, epoch_start = epoch_start, best_start
         if validation is not None:
             logs["val_loss"] = net.evaluate_loss(*validation)
             history["val_loss"].append(logs["val_loss"])
             if not isfinite(logs["val_loss"]):
-                params[...] = epoch_start
-                net.optimizer.reset()
-                raise _diverged(net, f"the validation loss became {logs['val_loss']} in epoch "
-                                     f"{epoch0 + epoch}", epoch0 + epoch)
+                raise _go_back(net, f"the validation loss became {logs['val_loss']} in epoch "
+                                    f"{epoch0 + epoch}", best_start, lowest_epoch, lowest)
         for cb in callbacks:
             cb.on_epoch_end(net, epoch0 + epoch, logs)
         if patience is not None:

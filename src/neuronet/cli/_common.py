@@ -69,9 +69,15 @@ def _finite(value):
 
 
 def number_text(value, spec):
-    """``value`` formatted with ``spec`` (e.g. ``".4f"``), or ``"n/a"`` if missing or not finite."""
+    """``value`` formatted with ``spec`` (e.g. ``".4f"``), or ``"n/a"`` if missing or not finite.
+
+    A fixed-point spec switches to an exponent for huge values (a diverged model's R² of -1e160
+    would otherwise print 160 digits).
+    """
     if value is None or not math.isfinite(float(value)):
         return "n/a"
+    if spec.endswith("f") and abs(float(value)) >= 1e6:
+        spec = spec[:-1] + "g"
     return format(value, spec)
 
 

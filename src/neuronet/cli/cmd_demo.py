@@ -42,6 +42,8 @@ def _ask(stream_in, stream_out):
         line = stream_in.readline()
         if not line:
             raise UsageError("no new situation given (end of input)")
+        if not _is_terminal(stream_in):  # piped in: show the answer the way a terminal would
+            stream_out.write(line if line.endswith("\n") else line + "\n")
         parts = line.translate(_SEPARATORS).split()
         try:
             values = [float(p) for p in parts]
@@ -50,6 +52,11 @@ def _ask(stream_in, stream_out):
         if len(values) == 3 and all(np.isfinite(values)):
             return np.array(values)
         stream_out.write(f"  {line.strip()!r} is not three numbers; try again.\n")
+
+
+def _is_terminal(stream):
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def run(args, stdin=None, stdout=None):

@@ -64,5 +64,6 @@ def run(args):
     else:
         print(net.summary())
     print(f"loss {net.loss.name}; optimizer {net.optimizer!r}; dtype {net.dtype.name}; "
-          f"{result['epochs_trained']} epochs in its history")
+          f"{result['epochs_trained']} epoch{'' if result['epochs_trained'] == 1 else 's'} in its "
+          "history")
     return 0

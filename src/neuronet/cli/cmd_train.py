@@ -81,7 +81,7 @@ def add_parser(subparsers):
 
 
 def _hidden(text):
-    if text.strip().lower() in ("", "none", "0"):
+    if text.strip().lower() in ("", "none"):
         return ()
     try:
         sizes = tuple(int(s) for s in text.split(","))
@@ -226,7 +226,8 @@ def _report(result, model):
           f"lr {settings['learning_rate']:g}, batch {settings['batch_size']}, {settings['dtype']}")
     why = {"completed": "all epochs run", "early_stopping": "early stopping, best weights kept",
            "interrupted": "interrupted", "diverged": "the loss diverged"}[result["stopped"]]
-    print(f"Trained {result['epochs_run']} epochs in {result['seconds']:.1f} s ({why})")
+    runs = result["epochs_run"]
+    print(f"Trained {runs} epoch{'' if runs == 1 else 's'} in {result['seconds']:.1f} s ({why})")
     for name in ("train", "test"):
         m = result[f"{name}_metrics"]
         if m is None:
