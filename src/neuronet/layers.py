@@ -19,7 +19,7 @@ import numpy as np
 
 from .activations import Identity, get_activation
 
-__all__ = ["Layer", "Dense", "Dropout"]
+__all__ = ["Layer", "Dense", "Dropout", "LayerState"]
 
 
 class Layer:
@@ -228,6 +228,22 @@ class Dropout(Layer):
 
     def __repr__(self):
         return f"Dropout({self.rate})"
+
+
+class LayerState:
+    """A layer as pickled inside a network: its state without the views into the network's vectors
+    (the network rebuilds them with ``bind``) and without its batch caches."""
+
+    _VIEWS = ("_W", "_b", "grad_weights", "grad_bias")
+
+    def __init__(self, layer):
+        self.cls = type(layer)
+        self.state = {k: v for k, v in layer.__getstate__().items() if k not in self._VIEWS}
+
+    def restore(self):
+        layer = self.cls.__new__(self.cls)
+        layer.__setstate__(self.state)
+        return layer
 
 
 def _assign(target, value, name):

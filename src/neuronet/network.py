@@ -12,7 +12,7 @@ import numpy as np
 
 from .callbacks import Callback
 from .initializers import get_initializer, make_rng
-from .layers import Dense, Layer
+from .layers import Dense, Layer, LayerState
 from .losses import get_loss
 from .optimizers import Adam, get_optimizer
 from .targets import check_classes, encode_targets
@@ -120,7 +120,7 @@ class Network:
         to a Dask worker and back, would then update the vector but not the layers.)
         """
         state = self.__dict__.copy()
-        state["layers"] = [_LayerState(layer) for layer in self.layers]
+        state["layers"] = [LayerState(layer) for layer in self.layers]
         return state
 
     def __setstate__(self, state):
@@ -375,22 +375,6 @@ class Network:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return (f"Network([\n  {inner}],\n  loss={self.loss.name!r}, optimizer={self.optimizer!r}, "
                 f"dtype={self.dtype.name!r})")
-
-
-class _LayerState:
-    """A layer as pickled inside a network: its state without the views into the network's vectors
-    (the network rebuilds them) and without its batch caches."""
-
-    _VIEWS = ("_W", "_b", "grad_weights", "grad_bias")
-
-    def __init__(self, layer):
-        self.cls = type(layer)
-        self.state = {k: v for k, v in layer.__getstate__().items() if k not in self._VIEWS}
-
-    def restore(self):
-        layer = self.cls.__new__(self.cls)
-        layer.__setstate__(self.state)
-        return layer
 
 
 def _mismatch(Y, P):
