@@ -221,3 +221,39 @@ def test_every_command_json_names_the_command(tmp_path, capsys):
         code, out, err = run(capsys, *argv, "--json")
         assert code == 0, (name, err)
         assert json.loads(out)["command"] == name
+
+
+def test_dropout_after_each_hidden_layer_trains_differently_and_predicts_deterministically(
+        tmp_path, capsys):
+    iris, _ = datasets.resolve("iris")
+    results = {}
+    for rate in ("0", "0.5"):
+        code, out, err = run(capsys, "train", "iris", "--json", "--hidden", "16,8", "--epochs", "20",
+                             "--dropout", rate, "--out", tmp_path / f"d{rate}.nn")
+        assert code == 0, err
+        results[rate] = json.loads(out)
+    plain, dropped = nn.load(tmp_path / "d0.nn"), nn.load(tmp_path / "d0.5.nn")
+    assert [type(layer).__name__ for layer in plain.network.layers] == ["Dense"] * 3
+    assert [type(layer).__name__ for layer in dropped.network.layers] == [
+        "Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    assert [layer.rate for layer in dropped.network.layers[1::2]] == [0.5, 0.5]
+    assert dropped.metadata["training"]["dropout"] == 0.5
+    # Same seed, same initial weights: only the dropout masks make the runs differ.
+    assert results["0"]["train_metrics"]["loss"] != results["0.5"]["train_metrics"]["loss"]
+    # At prediction time dropout is the identity: two predictions agree, and match the report.
+    rows = datasets.load("iris")
+    np.testing.assert_array_equal(dropped.predict_proba(rows), dropped.predict_proba(rows))
+    code, out, err = run(capsys, "evaluate", tmp_path / "d0.5.nn", iris, "--json")
+    assert code == 0, err
+    code, text, err = run(capsys, "train", "iris", "--dropout", "0.5", "--epochs", "1",
+                          "--out", tmp_path / "t.nn")
+    assert "(dropout 0.5 after each hidden layer)" in text
+
+
+@pytest.mark.parametrize("rate", ["1", "-0.1", "half"])
+def test_bad_dropout_rate_is_exit_2(tmp_path, capsys, rate):
+    with pytest.raises(SystemExit) as stop:              # argparse's usage error
+        main(["train", "iris", "--dropout", rate, "--out", str(tmp_path / "m.nn")])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "argument --dropout" in err and "Traceback" not in err
+    assert not (tmp_path / "m.nn").exists()

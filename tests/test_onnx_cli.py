@@ -203,3 +203,16 @@ def test_a_saved_bare_network_exports_too(tmp_path, capsys):
     out = _run(tmp_path / "net.onnx", {"X": X})
     np.testing.assert_allclose(out["output"], net.predict(X), rtol=1e-9, atol=1e-9)
     np.testing.assert_array_equal(out["label"], net.predict_classes(X))
+
+
+def test_dropout_layers_export_as_the_identity(tmp_path, capsys, iris_csv):
+    import neuronet
+    model = tmp_path / "drop.nn"
+    assert main(["train", "iris", "--out", str(model), "--epochs", "5", "--hidden", "8,8",
+                 "--dropout", "0.5", "--quiet"]) == 0
+    info = _export(capsys, model, tmp_path / "drop.onnx")
+    X = _raw_numeric(iris_csv, info["numeric_columns"], "float64")
+    outputs = _run(tmp_path / "drop.onnx", {"X": X})
+    loaded = neuronet.load(model)
+    np.testing.assert_allclose(outputs["probabilities"], loaded.predict_proba(read_csv(iris_csv)),
+                               rtol=1e-12, atol=1e-15)

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import metrics
 from .csvdata import Table, parse_number
-from .layers import Dense
+from .layers import Dense, Dropout
 from .network import Network
 from .optimizers import OPTIMIZERS
 from .preprocessing import RowSource, TabularPreprocessor, _fast_numbers, numeric_values
@@ -139,8 +139,8 @@ class Model:
     # ----------------------------------------------------------------------------------------------
     @classmethod
     def for_table(cls, table, target, *, task=None, hidden=(64,), activation="relu", loss=None,
-                  optimizer="adam", learning_rate=1e-3, weight_decay=0.0, dtype="float64", seed=0,
-                  vocabulary=None):
+                  optimizer="adam", learning_rate=1e-3, weight_decay=0.0, dropout=0.0,
+                  dtype="float64", seed=0, vocabulary=None):
         """An untrained model for predicting column ``target`` of ``table`` from its other columns.
 
         The preprocessing is fitted on ``table`` (give it the training rows only); the task is
@@ -172,7 +172,14 @@ class Model:
             raise ValueError(f"loss {loss!r} does not suit a regression target; use one of "
                              f"{', '.join(REGRESSION_LOSSES)}")
         widths = [preprocessor.n_features_out_, *[int(h) for h in hidden]]
-        layers = [Dense(a, b, activation=activation) for a, b in zip(widths, widths[1:])]
+        dropout = float(dropout)
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be a rate in [0, 1), got {dropout!r}")
+        layers = []
+        for a, b in zip(widths, widths[1:]):
+            layers.append(Dense(a, b, activation=activation))
+            if dropout:
+                layers.append(Dropout(dropout))
         layers.append(Dense(widths[-1], n_out, activation=spec["output"]))
         if optimizer not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {optimizer!r}; known: {', '.join(sorted(OPTIMIZERS))}")
@@ -182,7 +189,7 @@ class Model:
         settings = {"task": task, "hidden": list(widths[1:]), "activation": activation,
                     "loss": net.loss.name, "optimizer": type(net.optimizer).__name__.lower(),
                     "learning_rate": float(learning_rate), "weight_decay": float(weight_decay),
-                    "dtype": net.dtype.name, "seed": seed}
+                    "dropout": dropout, "dtype": net.dtype.name, "seed": seed}
         return cls(net, preprocessor, task, target, classes, mean, scale,
                    metadata={"training": settings})
 

@@ -53,6 +53,8 @@ def add_parser(subparsers):
                    help="learning rate (default 0.001)")
     p.add_argument("--weight-decay", type=float, default=1e-3, metavar="L2",
                    help="L2 penalty on the weights (default 0.001)")
+    p.add_argument("--dropout", type=fraction, default=0.0, metavar="RATE",
+                   help="dropout rate after each hidden layer, in [0, 1) (default 0: none)")
     p.add_argument("--epochs", type=positive_int, default=200, metavar="N",
                    help="number of epochs (default 200)")
     p.add_argument("--batch-size", type=positive_int, default=32, metavar="N", help="default 32")
@@ -141,7 +143,8 @@ def run(args):
     model = Model.for_table(train_table, target, vocabulary=table,
                             task="classification" if classifier else "regression", hidden=hidden,
                             activation=args.activation, loss=args.loss, optimizer=args.optimizer,
-                            learning_rate=args.lr, weight_decay=args.weight_decay, dtype=args.dtype,
+                            learning_rate=args.lr, weight_decay=args.weight_decay,
+                            dropout=args.dropout, dtype=args.dtype,
                             seed=args.seed)
     model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns)}
     progress = ProgressBar(enabled=False if (args.quiet or args.json) else None)
@@ -222,6 +225,8 @@ def _report(result, model):
           f"(seed {settings['seed']})")
     sizes = " -> ".join([str(net.n_inputs)] + [f"{layer.n_out} {layer.activation.name}"
                                                 for layer in net.layers if hasattr(layer, "n_out")])
+    if settings.get("dropout"):
+        sizes += f" (dropout {settings['dropout']:g} after each hidden layer)"
     print(f"Network: {sizes}; {net.n_parameters:,} parameters; {settings['optimizer']} "
           f"lr {settings['learning_rate']:g}, batch {settings['batch_size']}, {settings['dtype']}")
     why = {"completed": "all epochs run", "early_stopping": "early stopping, best weights kept",
