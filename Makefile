@@ -22,8 +22,10 @@ demo: install
 test: install
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -q
 
+# Speed (bench/run.py), then test accuracy against scikit-learn (bench/quality.py); tables on stdout.
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/quality.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

@@ -16,7 +16,7 @@ to 0.1 test row per split (iris 0.9410 vs 0.9410, wine 0.9801 vs 0.9815, breast_
 MLPClassifier initialization alone moves its 5-split breast_cancer total by up to 5 rows (550-555).
 On the default breast_cancer split neuronet gets 108 of 113 rows and MLPClassifier(random_state=0)
 110, and averaged over 30 initializations of each 107.2 vs 108.3, so a strict per-split check is not
-claimed there (see /work/notes/readme-cli.md and scripts/bench_cli_datasets.py).
+claimed there (see the README's quality table and `python bench/quality.py`).
 """
 import json
 import warnings
