@@ -42,37 +42,15 @@ class NeuronetEstimator(BaseEstimator):
 
     _stratify = False  # classifiers stratify the early-stopping split
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001,
-                 batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
-                 max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
-                 warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False,
-                 validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 n_iter_no_change=10, max_fun=15000, dropout=0.0, dtype="float64"):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.dropout = dropout
-        self.dtype = dtype
+    def _set_params_from(self, arguments):
+        """Store each ``__init__`` argument as the attribute of its name, as scikit-learn expects.
+
+        The subclasses spell out their own ``__init__`` signatures (``get_params`` reads them) and
+        call ``self._set_params_from(locals())`` -- no checks here: ``fit`` validates.
+        """
+        for name, value in arguments.items():
+            if name != "self":
+                setattr(self, name, value)
 
     # ----------------------------------------------------------------------------------------------
     # Familiar views of the fitted network
@@ -132,6 +110,23 @@ class NeuronetEstimator(BaseEstimator):
 
     # ----------------------------------------------------------------------------------------------
     # Training
+    def fit(self, X, y, sample_weight=None):
+        """Train a fresh network (or, with ``warm_start``, continue) for up to ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : array-like, shape (n_samples, n_features)
+        y : array-like
+            Classifier: labels, shape (n_samples,), or 0/1 indicators, shape (n_samples, n_labels),
+            for multilabel. Regressor: targets, shape (n_samples,) or (n_samples, n_outputs).
+        sample_weight : array-like, shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
     def _fit(self, X, y, sample_weight=None, *, incremental=False):
         check_params(self)
         if self.early_stopping and incremental:

@@ -86,30 +86,7 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, max_fun=15000, dropout=0.0, class_weight=None,
                  dtype="float64"):
-        super().__init__(
-            hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
-            learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t,
-            max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
-            warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1,
-            beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
-            dropout=dropout, dtype=dtype)
-        self.class_weight = class_weight
-
-    def fit(self, X, y, sample_weight=None):
-        """Train a fresh network (or, with ``warm_start``, continue) for up to ``max_iter`` epochs.
-
-        Parameters
-        ----------
-        X : array-like, shape (n_samples, n_features)
-        y : array-like, shape (n_samples,) of labels, or (n_samples, n_labels) 0/1 for multilabel
-        sample_weight : array-like, shape (n_samples,), optional
-
-        Returns
-        -------
-        self
-        """
-        return self._fit(X, y, sample_weight, incremental=False)
+        self._set_params_from(locals())
 
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch over ``(X, y)``, continuing from the current network.
@@ -230,30 +207,7 @@ class NeuronetRegressor(RegressorMixin, NeuronetEstimator):
                  nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1, beta_1=0.9,
                  beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  dtype="float64"):
-        super().__init__(
-            hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
-            learning_rate=learning_rate, learning_rate_init=learning_rate_init, power_t=power_t,
-            max_iter=max_iter, shuffle=shuffle, random_state=random_state, tol=tol, verbose=verbose,
-            warm_start=warm_start, momentum=momentum, nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping, validation_fraction=validation_fraction, beta_1=beta_1,
-            beta_2=beta_2, epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
-            dropout=dropout, dtype=dtype)
-        self.loss = loss
-
-    def fit(self, X, y, sample_weight=None):
-        """Train a fresh network (or, with ``warm_start``, continue) for up to ``max_iter`` epochs.
-
-        Parameters
-        ----------
-        X : array-like, shape (n_samples, n_features)
-        y : array-like, shape (n_samples,) or (n_samples, n_outputs)
-        sample_weight : array-like, shape (n_samples,), optional
-
-        Returns
-        -------
-        self
-        """
-        return self._fit(X, y, sample_weight, incremental=False)
+        self._set_params_from(locals())
 
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch over ``(X, y)``, continuing from the current network; returns self."""

@@ -11,9 +11,27 @@ from ..callbacks import Callback
 from ..csvdata import read_csv
 from . import UsageError
 
-__all__ = ["read_data", "check_output_path", "print_json", "add_json_flag", "load_model",
+__all__ = ["command_parser", "read_data", "check_output_path", "print_json", "add_json_flag", "load_model",
            "ProgressBar", "positive_int", "non_negative_int", "non_negative_float", "fraction",
            "number_text", "metric_text"]
+
+
+MODEL_HELP = "a model file written by `neuronet train`"
+DATA_HELP = "CSV file, or a built-in data set name"
+
+
+def command_parser(subparsers, name, summary, description, model=None, data=None):
+    """The parser of one subcommand: ``summary`` in `neuronet --help`, ``description`` in its own.
+
+    ``model`` and ``data`` (help texts, or True for the usual one) add the positional MODEL and DATA
+    arguments, in that order.
+    """
+    p = subparsers.add_parser(name, help=summary, description=description)
+    if model:
+        p.add_argument("model", metavar="MODEL", help=MODEL_HELP if model is True else model)
+    if data:
+        p.add_argument("data", metavar="DATA", help=DATA_HELP if data is True else data)
+    return p
 
 
 def read_data(spec):

@@ -1,12 +1,12 @@
 """``neuronet datasets``: the data sets shipped inside the package (usable wherever a CSV file goes)."""
 from __future__ import annotations
 
-from ._common import add_json_flag, print_json
+from ._common import add_json_flag, command_parser, print_json
 
 
 def add_parser(subparsers):
-    p = subparsers.add_parser(
-        "datasets", help="list the built-in data sets",
+    p = command_parser(
+        subparsers, "datasets", summary="list the built-in data sets",
         description="List the data sets shipped with neuronet. Use a name wherever a CSV file goes: "
                     "`neuronet train digits`. Attribution and licences: neuronet/datasets/README.md.")
     add_json_flag(p)

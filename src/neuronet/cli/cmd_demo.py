@@ -11,12 +11,12 @@ from ..network import Network
 from ..neuron import Neuron
 from ..optimizers import SGD
 from . import UsageError
-from ._common import add_json_flag, non_negative_int, positive_int, print_json
+from ._common import add_json_flag, command_parser, non_negative_int, positive_int, print_json
 
 
 def add_parser(subparsers):
-    p = subparsers.add_parser(
-        "demo", help="the tutorial's single neuron, then a hidden layer learning XOR",
+    p = command_parser(
+        subparsers, "demo", summary="the tutorial's single neuron, then a hidden layer learning XOR",
         description="Train the tutorial's single neuron on its four examples, show it a new "
                     "situation [1, 0, 0], then train a network with a hidden layer on XOR.")
     p.add_argument("--iterations", type=positive_int, default=10_000, metavar="N",

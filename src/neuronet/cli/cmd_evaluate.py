@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 from . import UsageError
-from ._common import add_json_flag, load_model, number_text, print_json, read_data
+from ._common import add_json_flag, command_parser, load_model, number_text, print_json, read_data
 
 
 def add_parser(subparsers):
-    p = subparsers.add_parser(
-        "evaluate", help="score a saved model on a CSV file or built-in data set",
+    p = command_parser(
+        subparsers, "evaluate", summary="score a saved model on a CSV file or built-in data set",
         description="Score MODEL on the rows of DATA, which must hold the target column: the loss and, "
                     "for a classifier, the accuracy and the confusion matrix; for regression the "
-                    "MSE, MAE and R².")
-    p.add_argument("model", metavar="MODEL", help="a model file written by `neuronet train`")
-    p.add_argument("data", metavar="DATA", help="CSV file, or a built-in data set name")
+                    "MSE, MAE and R².",
+        model=True, data=True)
     p.add_argument("--target", metavar="COLUMN",
                    help="the column holding the true values (default: the model's target)")
     add_json_flag(p)

@@ -4,18 +4,18 @@ from __future__ import annotations
 import sys
 
 from . import UsageError
-from ._common import add_json_flag, check_output_path, load_model, print_json
+from ._common import add_json_flag, check_output_path, command_parser, load_model, print_json
 
 
 def add_parser(subparsers):
-    p = subparsers.add_parser(
-        "export", help="write a trained model as an ONNX file (needs neuronet[onnx])",
+    p = command_parser(
+        subparsers, "export", summary="write a trained model as an ONNX file (needs neuronet[onnx])",
         description="Write MODEL (a file made by 'neuronet train') as an ONNX file that onnxruntime "
                     "runs on raw rows: input 'X' holds the numeric columns, in the order this "
                     "command prints (plus one string input per categorical column, if any); "
                     "standardization and the labels are part of the graph. Classifiers give "
-                    "'label' and 'probabilities', regressors 'prediction'.")
-    p.add_argument("model", metavar="MODEL", help="the model file to export")
+                    "'label' and 'probabilities', regressors 'prediction'.",
+        model="the model file to export")
     p.add_argument("out", metavar="OUT.onnx", help="where to write the ONNX file")
     add_json_flag(p)
     p.set_defaults(func=run)

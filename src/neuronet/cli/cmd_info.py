@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import math
 
-from ._common import add_json_flag, load_model, metric_text, print_json
+from ._common import add_json_flag, command_parser, load_model, metric_text, print_json
 
 
 def add_parser(subparsers):
-    p = subparsers.add_parser(
-        "info", help="describe a saved model: layers, parameters, settings, metrics",
+    p = command_parser(
+        subparsers, "info", summary="describe a saved model: layers, parameters, settings, metrics",
         description="Check MODEL completely (checksums, versions, architecture) and summarize it: "
                     "task and labels, input columns and preprocessing, layers with shapes and "
-                    "parameter counts, training settings and the final metrics.")
-    p.add_argument("model", metavar="MODEL", help="a model file")
+                    "parameter counts, training settings and the final metrics.",
+        model="a model file")
     add_json_flag(p)
     p.set_defaults(func=run)
 

@@ -8,19 +8,18 @@ import sys
 
 from . import UsageError
 from .._files import atomic_write
-from ._common import add_json_flag, check_output_path, load_model, print_json, read_data
+from ._common import add_json_flag, check_output_path, command_parser, load_model, print_json, read_data
 
 
 def add_parser(subparsers):
-    p = subparsers.add_parser(
-        "predict", help="predict the target for every row of a CSV file",
+    p = command_parser(
+        subparsers, "predict", summary="predict the target for every row of a CSV file",
         description="Predict the target of every row of DATA with MODEL and write CSV: one row per "
                     "input row, in order, with a header. The column is named after the model's "
                     "target; --proba adds one column per class, 'proba_<label>'. DATA needs the "
                     "model's input columns (other columns, such as the target, are ignored). "
-                    "Numbers are written in full precision (they read back as the same floats).")
-    p.add_argument("model", metavar="MODEL", help="a model file written by `neuronet train`")
-    p.add_argument("data", metavar="DATA", help="CSV file, or a built-in data set name")
+                    "Numbers are written in full precision (they read back as the same floats).",
+        model=True, data=True)
     p.add_argument("--proba", action="store_true", help="add the class probabilities (classifiers)")
     p.add_argument("--out", metavar="FILE",
                    help="write the CSV to FILE (default, or '-': standard output). A symbolic link "

@@ -14,8 +14,8 @@ import sys
 import numpy as np
 
 from . import UsageError
-from ._common import (ProgressBar, add_json_flag, check_output_path, fraction, metric_text,
-                      non_negative_float, non_negative_int, positive_float, positive_int,
+from ._common import (ProgressBar, add_json_flag, check_output_path, command_parser, fraction,
+                      metric_text, non_negative_float, non_negative_int, positive_float, positive_int,
                       print_json, read_data)
 
 EXIT_USAGE = 2
@@ -27,8 +27,8 @@ PLOT_FORMATS = (".png", ".svg", ".pdf")
 
 
 def add_parser(subparsers):
-    p = subparsers.add_parser(
-        "train", help="train a network on a CSV file or a built-in data set and save it",
+    p = command_parser(
+        subparsers, "train", summary="train a network on a CSV file or a built-in data set and save it",
         description="Train a network to predict one column (--target) of a CSV file from the other "
                     "columns. DATA is a CSV file with a header row, or a built-in data set "
                     "(see `neuronet datasets`). The task (binary, multi-class, regression) is "
@@ -36,8 +36,8 @@ def add_parser(subparsers):
                     "and its accuracy reported. Exit codes: 0 done, 2 bad input, 3 the loss "
                     "diverged (the last finite model is saved), 130 interrupted (Ctrl-C; the model "
                     "of the last completed batch is saved, or with --patience the best one so "
-                    "far).")
-    p.add_argument("data", metavar="DATA", help="CSV file, or a built-in data set name such as digits")
+                    "far).",
+        data="CSV file, or a built-in data set name such as digits")
     p.add_argument("--target", metavar="COLUMN",
                    help="the column to predict (default for built-in data sets: their target)")
     p.add_argument("--task", choices=["classification", "regression"],
