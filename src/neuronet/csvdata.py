@@ -7,7 +7,8 @@ so that later steps (type inference, preprocessing) can say exactly where a bad 
 >>> table.columns, table.n_rows, table.column("species")[:2], table.lines[:2]   # doctest: +SKIP
 (['sepal_length', ..., 'species'], 150, ['setosa', 'setosa'], [2, 3])
 
-Files ending in ``.gz`` are read through ``gzip``. The first row is the header.
+Files ending in ``.gz`` are read through ``gzip``, and the path ``-`` reads standard input. The first
+row is the header, unless the file opens with Excel's separator line (``sep=;``), which sets the delimiter.
 """
 from __future__ import annotations
 
@@ -16,11 +17,17 @@ import gzip
 import io
 import math
 import os
+import re
+import sys
 
 __all__ = ["Table", "CSVError", "read_csv", "parse_number", "is_missing", "MISSING"]
 
 #: Texts that mean "no value" (compared after stripping spaces, case-insensitively).
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
+
+#: Excel's first line ``sep=X``: blank lines (group 1), then the line itself (X is group 2).
+_SEP_LINE = re.compile(r"\A((?:[ \t]*(?:\r\n|\r|\n))*)"
+                       r" *sep *= *([^ \r\n]) *(?=\r\n|\r|\n|\Z)", re.IGNORECASE)
 
 
 class CSVError(ValueError):
@@ -83,14 +90,8 @@ class Table:
         try:
             return self.columns.index(name)
         except ValueError:
-            hint = ""
-            if len(self.columns) == 1:
-                sep = next((c for c in ";\t|" if c in self.columns[0]), None)
-                if sep is not None:
-                    hint = (f" (the header looks separated by {sep!r}; neuronet reads comma-separated "
-                            "files)")
             raise CSVError(f"{self.source}: there is no column {name!r}; the columns are "
-                           f"{', '.join(self.columns)}{hint}") from None
+                           f"{', '.join(self.columns)}{_separator_hint(self.columns)}") from None
 
     def column(self, name):
         """The values of column ``name``, as a list of text."""
@@ -116,15 +117,18 @@ def read_csv(path, *, max_bytes=None):
     Refused, each with a ``CSVError`` naming the file (and the line where it applies): a missing or
     unreadable file (``FileNotFoundError``/``OSError`` are turned into ``CSVError``), an empty file,
     a header without data rows, empty or repeated column names, and rows whose number of fields
-    differs from the header's. Blank lines are skipped.
+    differs from the header's. Blank lines, and rows whose fields are all empty, are skipped.
 
     Parameters
     ----------
     path : str or os.PathLike
+        ``"-"`` reads standard input (named ``<stdin>`` in messages; write ``./-`` for a file named ``-``).
     max_bytes : int, optional
         Refuse files larger than this.
     """
     name = os.fspath(path)
+    if name == "-":
+        return parse_csv_text(_decode(_read_stdin(max_bytes), "<stdin>"), "<stdin>")
     if not os.path.exists(name):
         raise CSVError(f"{name}: no such file")
     if os.path.isdir(name):
@@ -140,22 +144,71 @@ def read_csv(path, *, max_bytes=None):
                 raw = f.read()
     except (OSError, EOFError) as err:
         raise CSVError(f"{name}: cannot read the file: {err.strerror or err}") from None
+    return parse_csv_text(_decode(raw, name), name)
+
+
+def _read_stdin(max_bytes):
+    """The bytes of standard input (at most ``max_bytes``, else a ``CSVError``)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise CSVError("<stdin>: standard input cannot be read as bytes")
     try:
-        text = raw.decode("utf-8-sig")
+        raw = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+    except OSError as err:
+        raise CSVError(f"<stdin>: cannot read standard input: {err.strerror or err}") from None
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise CSVError(f"<stdin>: the input is larger than the limit of {max_bytes:,} bytes")
+    if not raw.strip():
+        raise CSVError("<stdin>: the input is empty")
+    return raw
+
+
+def _decode(raw, name):
+    """UTF-8 text (a BOM is dropped) from ``raw``; a ``CSVError`` naming the line otherwise."""
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[:err.start].count(b"\n") + 1
         raise CSVError(f"{name}:{line}: the file is not UTF-8 text (byte 0x{raw[err.start]:02x} at "
                        f"offset {err.start})") from None
-    return parse_csv_text(text, name)
+
+
+def _separator_line(text, source):
+    """``(text, delimiter)``: Excel's ``sep=X`` first line is blanked (line numbers stay true)."""
+    match = _SEP_LINE.match(text)
+    if match is None:
+        return text, ","
+    delimiter = match.group(2)
+    if delimiter == '"':
+        line = len(match.group(1).splitlines()) + 1          # group 1 holds only blank lines
+        raise CSVError(f"{source}:{line}: the line {match.group(0).strip()!r} asks for the quote "
+                       "character '\"' as separator; it cannot separate fields")
+    return match.group(1) + text[match.end():], delimiter
+
+
+def _separator_hint(header):
+    """A note when a one-column header looks separated by ';', tab or '|' instead of commas."""
+    if len(header) != 1:
+        return ""
+    sep = next((c for c in ";\t|" if c in header[0]), None)
+    if sep is None:
+        return ""
+    line = "`sep=` followed by a tab" if sep == "\t" else f"`sep={sep}`"
+    return (f" (the header looks separated by {sep!r}; neuronet reads comma-separated files; "
+            f"a first line {line} makes it read {sep!r})")
 
 
 def parse_csv_text(text, source="<data>"):
-    """Parse CSV ``text`` (header first) into a :class:`Table`; see :func:`read_csv` for the checks."""
+    """Parse CSV ``text`` (header first) into a :class:`Table`; see :func:`read_csv` for the checks.
+
+    A first line ``sep=X`` (Excel's separator line) is skipped and sets the delimiter to ``X``.
+    """
     if "\x00" in text:
         raise CSVError(f"{source}: the file holds NUL bytes; it is not a CSV text file")
     if not text.strip():
         raise CSVError(f"{source}: the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    text, delimiter = _separator_line(text, source)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header, rows, lines = None, [], []
     try:
         while True:
@@ -164,15 +217,14 @@ def parse_csv_text(text, source="<data>"):
                 fields = next(reader)
             except StopIteration:
                 break
-            if not fields or all(not f.strip() for f in fields) and len(fields) <= 1:
-                continue                                   # a blank line
+            if all(not f.strip() for f in fields):
+                continue                                   # a blank line, or Excel's ",,,"
             if header is None:
                 header = _check_header(fields, source, start)
                 continue
             if len(fields) != len(header):
-                raise CSVError(f"{source}:{start}: this row has {len(fields)} field"
-                               f"{'s' if len(fields) != 1 else ''} but the header has {len(header)} "
-                               f"columns")
+                raise CSVError(f"{source}:{start}: this row has {_count(len(fields), 'field')} but the "
+                               f"header has {_count(len(header), 'column')}{_separator_hint(header)}")
             rows.append(fields)
             lines.append(start)
     except csv.Error as err:
@@ -182,6 +234,11 @@ def parse_csv_text(text, source="<data>"):
     if not rows:
         raise CSVError(f"{source}: the file has a header ({', '.join(header)}) but no data rows")
     return Table(header, rows, source, lines)
+
+
+def _count(n, word):
+    """``"1 field"``, ``"3 fields"``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _check_header(fields, source, line):
