@@ -16,11 +16,22 @@ Rows may be given as
 """
 from __future__ import annotations
 
+import shlex
+
 import numpy as np
 
 from .csvdata import Table, is_missing, parse_number
 
 __all__ = ["TabularPreprocessor", "RowSource", "stratified_split"]
+
+#: A text column may have up to this many categories whatever the number of rows (beyond it, at most
+#: one per two training rows). A one-hot feature is learned from the rows of its category, so it needs
+#: several of them; a column with about one value per row (an ID, a name, an e-mail, a date) gives
+#: one useless feature per row, and a table of n rows then needs about n * n numbers.
+MAX_CATEGORIES_FLOOR = 50
+
+# What is taken out of a text value to see whether it is a number in disguise ("$1,234", "12 %").
+_NUMBER_DECORATION = str.maketrans("", "", "$€£%, \u00a0\u202f")
 
 
 class RowSource:
@@ -106,14 +117,22 @@ class RowSource:
         more = f", ... ({len(indices)} in all)" if len(indices) > limit else ""
         return f"{word} {', '.join(shown)}{more}"
 
+    def column_text(self, name):
+        """``column 3 ('x')`` for a Table, ``column 'x'`` otherwise, for messages."""
+        if self.table is not None:
+            return f"column {self.table.index(name) + 1} ({name!r})"
+        return f"column {name!r}"
+
+    @property
+    def file_prefix(self):
+        """``'file.csv: '`` for a Table (messages start with it), else ``''``."""
+        return f"{self.source}: " if self.table is not None else ""
+
     def check_no_missing(self, name, values):
         missing = [i for i, v in enumerate(values) if is_missing(v)]
         if missing:
-            at = f"{self.source}: " if self.table is not None else ""
-            column = (f"column {self.table.index(name) + 1} ({name!r})" if self.table is not None
-                      else f"column {name!r}")
-            raise ValueError(f"{at}missing values in {column} at {self.rows_text(missing)}; "
-                             "fill them in or remove those rows")
+            raise ValueError(f"{self.file_prefix}missing values in {self.column_text(name)} at "
+                             f"{self.rows_text(missing)}; fill them in or remove those rows")
 
 
 def _has_named_columns(data):
@@ -182,6 +201,52 @@ def column_kind(values):
     return None if numbers * 2 > len(values) else "categorical"
 
 
+def mean_and_std(x):
+    """Mean and standard deviation of the finite values ``x``, free of overflow and underflow.
+
+    ``x.std()`` squares the deviations, which overflows near 1e155 and underflows to 0 near 1e-160.
+    Here ``x`` is first scaled by a power of two that brings its largest magnitude into [0.5, 1),
+    and the results are scaled back. A power of two scales exactly, so for ordinary values the
+    results are those of ``x.mean()`` and ``x.std()``, bit for bit.
+    """
+    largest = float(np.max(np.abs(x)))
+    if largest == 0.0:
+        return 0.0, 0.0
+    exponent = int(np.frexp(largest)[1])
+    with np.errstate(under="ignore"):             # values below 2**-1074 of the largest: negligible
+        y = np.ldexp(x, -exponent)
+    return float(np.ldexp(y.mean(), exponent)), float(np.ldexp(y.std(), exponent))
+
+
+def standardize(x, mean, scale):
+    """``(x - mean) / scale``, computed on halves so that ``x - mean`` cannot overflow when both are
+    near the largest float (halving is exact: ordinary values give the same bits)."""
+    return (x * 0.5 - mean * 0.5) / (scale * 0.5)
+
+
+def check_not_identifier(source, name, values, distinct):
+    """Refuse a text column with too many different values to one-hot encode (see
+    :data:`MAX_CATEGORIES_FLOOR`): a ``ValueError`` naming the column, with a hint for numbers written
+    with currency signs or thousands separators."""
+    n_rows = len(values)
+    if distinct <= max(MAX_CATEGORIES_FLOOR, n_rows / 2):
+        return
+    column = f"{source.file_prefix}{source.column_text(name)}"
+    counts = f"has {distinct:,} different values in {n_rows:,} training rows"
+    present = [(i, _text(v)) for i, v in enumerate(values) if not is_missing(v)]
+    numbers = [(i, text) for i, text in present
+               if parse_number(text.translate(_NUMBER_DECORATION)) is not None]
+    if present and len(numbers) >= 0.9 * len(present):
+        i, text = next(((i, t) for i, t in numbers if parse_number(t) is None), numbers[0])
+        raise ValueError(f"{column} {counts}; its values look like numbers written with currency "
+                         f"signs or thousands separators (e.g. {text!r} at {source.where(i)}); write "
+                         "them as plain numbers, without signs or separators, so that the column "
+                         "is read as numeric")
+    raise ValueError(f"{column} {counts}; one-hot encoding would make {distinct:,} features from a "
+                     "column that looks like an identifier or free text; leave it out of the inputs "
+                     f"(neuronet train: --drop {shlex.quote(name)})")
+
+
 class TabularPreprocessor:
     """Standardize numeric columns and one-hot encode the others, as fitted on the training rows.
 
@@ -214,6 +279,9 @@ class TabularPreprocessor:
             More rows (e.g. the whole file, held-out test rows included) whose values are added to
             the categories of the categorical columns. Only category *names* come from them; the
             column kinds, means and scales are fitted on ``data`` alone.
+
+        A text column with more different values than ``max(MAX_CATEGORIES_FLOOR, n_rows / 2)``
+        (an ID, a name, a date, "$1,234") is refused with a ``ValueError`` naming it.
         """
         source = RowSource(data, columns if not isinstance(data, Table) else None)
         names = list(columns) if columns is not None else source.names
@@ -221,6 +289,8 @@ class TabularPreprocessor:
             vocabulary, None if isinstance(vocabulary, Table) else names)
         if not names:
             raise ValueError(f"{source.source}: there are no input columns left to learn from")
+        if source.n_rows == 0:
+            raise ValueError(f"{source.source}: there are no rows to learn from")
         numeric, means, scales, categorical, categories = [], [], [], [], []
         for name in names:
             if source.table is not None:
@@ -233,12 +303,13 @@ class TabularPreprocessor:
                     x = numeric_values(source, name, values)   # raises at the first stray text
             if x is not None:
                 numeric.append(name)
-                means.append(float(x.mean()))
-                std = float(x.std())
+                mean, std = mean_and_std(x)
+                means.append(mean)
                 scales.append(std if std > 0.0 else 1.0)
             else:
-                categorical.append(name)
                 seen = {_text(v) for v in values}
+                check_not_identifier(source, name, values, len(seen))
+                categorical.append(name)
                 if extra is not None and name in extra.names:
                     seen.update(_text(v) for v in extra.values(name) if not is_missing(v))
                 categories.append(sorted(seen))
@@ -280,19 +351,23 @@ class TabularPreprocessor:
         out = np.zeros((source.n_rows, self.n_features_out_), dtype=np.float64)
         for j, name in enumerate(self.numeric_columns_):
             values = source.values(name)
-            out[:, j] = (numeric_values(source, name, values) - self.mean_[j]) / self.scale_[j]
+            out[:, j] = standardize(numeric_values(source, name, values), self.mean_[j],
+                                    self.scale_[j])
         j = len(self.numeric_columns_)
         for name, cats in zip(self.categorical_columns_, self.categories_):
             values = source.values(name)
             source.check_no_missing(name, values)
             position = {c: k for k, c in enumerate(cats)}
-            for i, v in enumerate(values):
-                k = position.get(_text(v))
-                if k is None:
-                    raise ValueError(f"{source.where(i, name)}: category {_text(v)!r} was not seen in "
-                                     f"training; known: {', '.join(map(repr, cats[:20]))}"
-                                     f"{', ...' if len(cats) > 20 else ''}")
-                out[i, j + k] = 1.0
+            index = [position.get(_text(v)) for v in values]
+            if None in index:
+                unseen = [i for i, k in enumerate(index) if k is None]
+                first = _text(values[unseen[0]])
+                more = (f" ({len(unseen)} rows hold unseen categories: {source.rows_text(unseen)})"
+                        if len(unseen) > 1 else "")
+                raise ValueError(f"{source.where(unseen[0], name)}: category {first!r} was not seen "
+                                 f"in training{more}; known: {', '.join(map(repr, cats[:20]))}"
+                                 f"{', ...' if len(cats) > 20 else ''}")
+            out[np.arange(len(index)), j + np.asarray(index, dtype=np.intp)] = 1.0
             j += len(cats)
         return out
 
