@@ -2,11 +2,14 @@
 
 Each subcommand module defines ``add_parser(subparsers)`` (which registers its ``argparse`` parser and
 sets ``func`` to the function that runs it). A user's mistake raises :class:`UsageError` or
-``ValueError``/``OSError`` and ends as one line on stderr and exit code 2, never a traceback.
+``ValueError``/``OSError`` and ends as one line on stderr and exit code 2, never a traceback; so does
+a mistake in the command line itself (argparse's usage text is left to ``--help``). With ``--json``,
+every such error is also one JSON object on stdout: ``{"command", "error", "exit_code"}``.
 """
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import pkgutil
@@ -22,18 +25,88 @@ class UsageError(Exception):
     """A mistake on the command line or in the user's files: reported in one line, exit code 2."""
 
 
+class _ArgumentError(Exception):
+    """An argparse usage error, raised by :class:`_Parser` for :func:`main` to report in one line."""
+
+    def __init__(self, prog, message):
+        super().__init__(message)
+        self.prog = prog
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors raise instead of printing the usage and exiting."""
+
+    def error(self, message):
+        raise _ArgumentError(self.prog, message)
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="neuronet", description="Neural networks from scratch on NumPy: from the tutorial's "
                                      "single neuron to real data.")
     from .. import __version__
     parser.add_argument("--version", action="version", version=f"neuronet {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if module.name.startswith("cmd_"):
             importlib.import_module(f"{__name__}.{module.name}").add_parser(subparsers)
+    parser.commands = subparsers.choices           # name -> that subcommand's parser
     return parser
+
+
+def _requested(argv):
+    """``(subcommand, json)``: the first word of ``argv`` that is not an option (None if there is
+    none), and whether ``--json`` follows it, before any ``--``. Read from the raw words so that
+    errors argparse finds can still be reported as JSON."""
+    for i, word in enumerate(argv):
+        if not word.startswith("-"):
+            rest = argv[i + 1:]
+            if "--" in rest:
+                rest = rest[:rest.index("--")]
+            return word, "--json" in rest
+    return None, False
+
+
+def _did_you_mean(words, choices):
+    """``"; did you mean X?"`` for the close matches of ``words`` among ``choices``, else ``""``."""
+    matches = [m for w in words if w not in choices for m in difflib.get_close_matches(w, choices, n=1)]
+    return f"; did you mean {', '.join(matches)}?" if matches else ""
+
+
+def _parse(parser, argv, word):
+    """``parser.parse_args(argv)``, but an unknown option is reported by the subcommand's parser
+    (argparse leaves it to the top-level one) and a missing or unknown subcommand in plain words."""
+    try:
+        args, extras = parser.parse_known_args(argv)
+    except _ArgumentError as err:
+        names = list(parser.commands)
+        if err.prog != parser.prog or word in names:   # not about the subcommand's name
+            raise
+        if word is None:
+            raise _ArgumentError(parser.prog, f"choose a command: {', '.join(names)}") from None
+        hint = _did_you_mean([word], names) or f"; choose one of {', '.join(names)}"
+        raise _ArgumentError(parser.prog, f"unknown command {word!r}{hint}") from None
+    if extras:
+        command = parser.commands[args.command]
+        options = [s for action in command._actions for s in action.option_strings]  # no public API
+        unknown = [w.partition("=")[0] for w in extras if w.startswith("-") and w != "--"]
+        command.error(f"unrecognized arguments: {' '.join(extras)}{_did_you_mean(unknown, options)}")
+    return args
+
+
+def _fail(command, error, as_json, exit_code=EXIT_USAGE):
+    """Report an error in one line on stderr and, with ``--json``, as one JSON object on stdout.
+
+    ``command`` is the subcommand or None; returns ``exit_code``.
+    """
+    prog = "neuronet" if command is None else f"neuronet {command}"
+    print(f"{prog}: {'interrupted' if exit_code == EXIT_INTERRUPTED else 'error: ' + error}",
+          file=sys.stderr)
+    if as_json:
+        from ._common import print_json
+        print_json({"command": command, "error": error, "exit_code": exit_code})
+    return exit_code
 
 
 def main(argv=None):
@@ -41,29 +114,33 @@ def main(argv=None):
 
     Exit codes: 0 done; 2 a mistake in the command line or the files, or a missing optional extra
     (one line on stderr); 130 interrupted by Ctrl-C (one line, also while the modules load). Some
-    commands add their own (``train``: 3 when the loss diverged).
+    commands add their own (``train``: 3 when the loss diverged). With ``--json`` after the
+    subcommand, each of these errors also prints ``{"command", "error", "exit_code"}`` on stdout.
+    Like argparse, a usage error (and ``--help``, ``--version``) ends with ``SystemExit``.
     """
+    argv = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
+    word, as_json = _requested(argv)
     try:
         from .._extras import missing_extra
         parser = build_parser()                # imports the subcommands: Ctrl-C may land here
-        args = parser.parse_args(argv)
+        args = _parse(parser, argv, word)
     except KeyboardInterrupt:
-        print("neuronet: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _fail(None, "interrupted", as_json, EXIT_INTERRUPTED)
+    except _ArgumentError as err:
+        command = err.prog.partition(" ")[2] or None          # "neuronet train" -> "train"
+        _fail(command, f"{err} (see {err.prog} --help)", as_json)
+        raise SystemExit(EXIT_USAGE) from None
+    as_json = getattr(args, "json", False)
     try:
         return args.func(args) or 0
     except BrokenPipeError:  # e.g. `neuronet demo | head`: the reader left, nothing to report
         sys.stdout = open(os.devnull, "w")
         return 0
     except (UsageError, ValueError, OSError) as err:
-        message = str(err) or type(err).__name__
-        print(f"neuronet {args.command}: error: {message}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(args.command, str(err) or type(err).__name__, as_json)
     except ImportError as err:
         if missing_extra(err) is None:        # not an optional extra: a real bug, keep the traceback
             raise
-        print(f"neuronet {args.command}: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(args.command, str(err), as_json)
     except KeyboardInterrupt:
-        print(f"neuronet {args.command}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _fail(args.command, "interrupted", as_json, EXIT_INTERRUPTED)
