@@ -21,7 +21,8 @@ from .csvdata import Table, parse_number
 from .layers import Dense, Dropout
 from .network import Network
 from .optimizers import OPTIMIZERS
-from .preprocessing import RowSource, TabularPreprocessor, _fast_numbers, numeric_values
+from .preprocessing import (RowSource, TabularPreprocessor, _fast_numbers, mean_and_std,
+                            numeric_values)
 
 __all__ = ["Model", "TASKS", "infer_task", "parse_labels", "MAX_CLASSES_FROM_NUMBERS"]
 
@@ -72,30 +73,58 @@ def parse_labels(values):
     return _as_labels(values, _label_kind(values))
 
 
-def infer_task(values, task=None, where="the target column"):
+def infer_task(values, task=None, where="the target column", rows_text=None):
     """Decide the task for a target column of raw ``values``.
 
     Text labels, or whole numbers with at most :data:`MAX_CLASSES_FROM_NUMBERS` distinct values (and
     at least two rows per value on average, unless there are only two values), mean classification
     (``"binary"`` with two classes, else ``"multiclass"``); other numbers mean
     ``"regression"``. ``task`` (``"classification"`` or ``"regression"``) overrides the guess.
+
+    Refused unless ``task`` says otherwise, because they are almost always a mistake in the data: a
+    column of numbers with a few texts in it (``"#N/A"``, ``"$123"``), and text labels with more
+    than :data:`MAX_CLASSES_FROM_NUMBERS` classes and more classes than half the rows. Always refused: one class only, and a constant regression target.
+    ``rows_text`` (e.g. :meth:`RowSource.rows_text`) turns row indices into "line 12" for messages.
     """
     if task not in (None, "classification", "regression"):
         raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
     kind = _label_kind(values)
+    if task is None and kind == "str":
+        _refuse_stray_text(values, where, rows_text or (lambda rows: f"row {rows[0]}"))
     if task == "regression" or (task is None and kind != "str"):
         if kind == "str":
             bad = next(v for v in values if parse_number(v) is None)
             raise ValueError(f"{where} holds text ({bad!r}), so it cannot be a regression target")
-        distinct = np.unique(_as_labels(values, "float")).size
+        numbers = _as_labels(values, "float")
+        distinct = np.unique(numbers).size
         if (task == "regression" or kind == "float" or distinct > MAX_CLASSES_FROM_NUMBERS
                 or (distinct > 2 and distinct * 2 > len(values))):
+            if distinct == 1:
+                raise ValueError(f"{where} holds the same number ({numbers[0]:g}) in every row; "
+                                 "there is nothing to learn")
             return "regression"
     distinct = np.unique(_as_labels(values, kind))
     if distinct.size < 2:
         raise ValueError(f"{where} has only one class ({distinct[0].item()!r}); a classifier needs "
                          "at least two")
+    if task is None and distinct.size > MAX_CLASSES_FROM_NUMBERS and distinct.size * 2 > len(values):
+        raise ValueError(f"{where} has {distinct.size} different labels in {len(values)} rows: a "
+                         "classifier needs several rows per class. If they really are class labels, "
+                         "say so with task='classification' (neuronet train: --task classification)")
     return "binary" if distinct.size == 2 else "multiclass"
+
+
+def _refuse_stray_text(values, where, rows_text):
+    """A target column of numbers with some text in it: name the text (feature columns do the same)."""
+    texts = [i for i, v in enumerate(values) if parse_number(v) is None]
+    if len(texts) * 2 >= len(values):           # mostly text: labels
+        return
+    first = values[texts[0]]
+    first = first.strip() if isinstance(first, str) else first
+    more = f" (text at {rows_text(texts)})" if len(texts) > 1 else ""
+    raise ValueError(f"{where} holds numbers, but {first!r} at {rows_text(texts[:1])} is not a "
+                     f"number{more}; correct or remove those rows, or pass task='classification' to "
+                     "take every value as a class label (neuronet train: --task classification)")
 
 
 class Model:
@@ -140,14 +169,15 @@ class Model:
     @classmethod
     def for_table(cls, table, target, *, task=None, hidden=(64,), activation="relu", loss=None,
                   optimizer="adam", learning_rate=1e-3, weight_decay=0.0, dropout=0.0,
-                  dtype="float64", seed=0, vocabulary=None):
+                  dtype="float64", seed=0, vocabulary=None, exclude=()):
         """An untrained model for predicting column ``target`` of ``table`` from its other columns.
 
         The preprocessing is fitted on ``table`` (give it the training rows only); the task is
         inferred from the target column unless ``task`` ("classification"/"regression") is given.
         ``vocabulary`` (e.g. all rows of the file, held-out rows included) adds its category names
         to the one-hot columns, so held-out rows with a rare category can still be scored; means and
-        scales still come from ``table`` only.
+        scales still come from ``table`` only. ``exclude`` names columns to leave out of the inputs
+        (identifiers, free text).
         """
         source = RowSource(table)
         if target not in source.names:
@@ -156,17 +186,20 @@ class Model:
         values = source.values(target)
         source.check_no_missing(target, values)
         where = f"{source.source}: the target column {target!r}"
-        task = infer_task(values, task, where)
-        inputs = [c for c in source.names if c != target]
+        task = infer_task(values, task, where, source.rows_text)
+        inputs = [c for c in source.names if c != target and c not in exclude]
         preprocessor = TabularPreprocessor().fit(table, inputs, vocabulary=vocabulary)
-        classes, mean, scale = None, None, None
+        classes, mean, scale, written = None, None, None, None
         if task == "regression":
             y = numeric_values(source, target, values)
-            mean, scale = float(y.mean()), float(y.std()) or 1.0
+            mean, scale = mean_and_std(y)
+            scale = scale or 1.0
             n_out = 1
         else:
-            classes = np.unique(parse_labels(values))
+            labels = parse_labels(values)
+            classes = np.unique(labels)
             n_out = classes.size
+            written = _labels_as_written(values, labels, classes)
         spec = TASKS[task]
         if loss is not None and task == "regression" and loss not in REGRESSION_LOSSES:
             raise ValueError(f"loss {loss!r} does not suit a regression target; use one of "
@@ -190,8 +223,10 @@ class Model:
                     "loss": net.loss.name, "optimizer": type(net.optimizer).__name__.lower(),
                     "learning_rate": float(learning_rate), "weight_decay": float(weight_decay),
                     "dropout": dropout, "dtype": net.dtype.name, "seed": seed}
-        return cls(net, preprocessor, task, target, classes, mean, scale,
-                   metadata={"training": settings})
+        metadata = {"training": settings}
+        if task != "regression" and written is not None:
+            metadata["labels_as_written"] = written
+        return cls(net, preprocessor, task, target, classes, mean, scale, metadata=metadata)
 
     def fit(self, data, *, epochs=100, batch_size=32, validation_split=0.1, patience=10,
             min_delta=0.0, callbacks=None):
@@ -243,6 +278,19 @@ class Model:
         if self.is_classifier:
             return self.classes_[P.argmax(axis=1)]
         return P[:, 0].astype(np.float64) * self.target_scale_ + self.target_mean_
+
+    def labels_as_written(self):
+        """The class labels as the training file spelled them (``"007"``, ``"1.0"``), in ``classes_``
+        order: ``classes_`` holds them parsed (7, 1), which is what :meth:`predict` returns."""
+        written = self.metadata.get("labels_as_written")
+        if written is not None and len(written) == len(self.classes_):
+            return [str(w) for w in written]
+        return [str(c) for c in self.classes_.tolist()]
+
+    def check(self, data, target=None):
+        """Raise the ``ValueError`` that :meth:`evaluate` would raise for ``data``, without running the
+        network: ``neuronet train`` checks its held-out rows this way before it trains."""
+        self._arrays(data, "evaluate", target)
 
     def predict_proba(self, rows):
         """Class probabilities, shape ``(n_rows, n_classes)``, columns in ``classes_`` order."""
@@ -312,14 +360,27 @@ class Model:
         lines = [f"task: {self.task} (target column {self.target!r})"]
         if self.is_classifier:
             lines.append(f"classes: {', '.join(map(str, self.classes_.tolist()))}")
-        lines.append(f"inputs: {len(p.columns_)} columns ({len(p.numeric_columns_)} numeric, "
-                     f"{len(p.categorical_columns_)} categorical) -> {p.n_features_out_} features")
+        columns, features = len(p.columns_), p.n_features_out_
+        lines.append(f"inputs: {columns} column{'s' * (columns != 1)} ({len(p.numeric_columns_)} "
+                     f"numeric, {len(p.categorical_columns_)} categorical) -> {features} "
+                     f"feature{'s' * (features != 1)}")
         lines.append(self.network.summary())
         return "\n".join(lines)
 
     def __repr__(self):
         return (f"Model(task={self.task!r}, target={self.target!r}, inputs={len(self.preprocessor.columns_)}"
                 f", parameters={self.network.n_parameters})")
+
+
+def _labels_as_written(values, labels, classes):
+    """Per class, its first spelling in ``values``; ``None`` when every spelling is the label's own text
+    (as for text labels, and numbers written plainly)."""
+    first = {}
+    for value, label in zip(values, labels.tolist()):
+        if label not in first:
+            first[label] = value.strip() if isinstance(value, str) else str(value)
+    written = [first[c] for c in classes.tolist()]
+    return None if written == [str(c) for c in classes.tolist()] else written
 
 
 def known_sorted(model):

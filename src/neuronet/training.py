@@ -26,11 +26,12 @@ def _go_back(net, what, weights, epoch, loss):
     if epoch is None:
         kept = ("The weights were left as training found them: their loss is not finite either, "
                 "so check the scale of the inputs and targets too.")
-    elif loss is None:
-        kept = f"The weights were restored to those at the start of epoch {epoch}."
     else:
-        kept = (f"The weights were restored to those at the start of epoch {epoch}, the epoch with "
-                f"the lowest training loss ({loss:.6g}).")
+        kept = f"The weights were restored to those at the start of epoch {epoch}"
+        if loss is not None:
+            kept += (f", the epoch with the lowest training loss ({loss:.6g}, its mean over the "
+                     "epoch's batches)")
+        kept += ": the starting weights, so the model is untrained." if epoch == 1 else "."
     return TrainingDiverged(f"training diverged: {what}. Try a smaller learning rate (now "
                             f"{net.optimizer.learning_rate:g}). {kept}")
 

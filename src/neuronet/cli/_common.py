@@ -13,7 +13,7 @@ from . import UsageError
 
 __all__ = ["command_parser", "read_data", "check_output_path", "print_json", "add_json_flag", "load_model",
            "ProgressBar", "positive_int", "non_negative_int", "non_negative_float", "fraction",
-           "number_text", "metric_text"]
+           "number_text", "metric_text", "plural"]
 
 
 MODEL_HELP = "a model file written by `neuronet train`"
@@ -35,25 +35,45 @@ def command_parser(subparsers, name, summary, description, model=None, data=None
 
 
 def read_data(spec):
-    """``(Table, default target or None, shown name)`` for a CSV path or a built-in data set name."""
+    """``(Table, default target or None, shown name)`` for a CSV path, a built-in data set name, or
+    ``-`` for standard input (shown as ``<stdin>``)."""
     from .. import datasets
     path, target = datasets.resolve(spec)
     table = read_csv(path)
     if target is not None:
         table.source = spec                  # messages say "digits:12", not the package path
-    return table, target, spec
+    return table, target, table.source if spec == "-" else spec
 
 
-def check_output_path(path, option):
-    """Refuse, before any work is done, an output path whose folder does not exist (or is a folder)."""
+def check_output_path(path, option, inputs=(), stream_ok=False):
+    """Refuse, before any work is done, an output path that cannot or must not be written.
+
+    Refused: a folder that does not exist, a folder as the file name, ``-`` unless ``stream_ok``
+    (a model file is binary: it does not go to standard output), and a file that is one of the
+    command's own ``inputs`` (``(label, path)`` pairs): writing there would destroy it.
+    """
     if path is None:
         return None
+    if path == "-" and not stream_ok:
+        raise UsageError(f"{option} -: this file cannot go to standard output; give a file name")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise UsageError(f"{option} {path}: the folder {os.path.dirname(path) or folder} does not exist")
     if os.path.isdir(path):
         raise UsageError(f"{option} {path}: is a folder; give a file name")
+    for label, source in inputs:
+        if source is not None and source != "-" and _same_file(path, source):
+            raise UsageError(f"{option} {path}: is the {label} this command reads; writing there "
+                             "would overwrite it. Choose another file name")
     return path
+
+
+def _same_file(a, b):
+    """True if paths ``a`` and ``b`` name the same existing file (links and ``..`` included)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:                      # one of them does not exist (yet): not the same file
+        return False
 
 
 def add_json_flag(parser):
@@ -106,7 +126,12 @@ def metric_text(m):
     else:
         score = (f"MSE {number_text(m.get('mse'), '.4g')}, MAE {number_text(m.get('mae'), '.4g')}, "
                  f"R2 {number_text(m.get('r2'), '.4f')}")
-    return f"{score}, loss {number_text(m.get('loss'), '.4f')} ({m.get('n_rows', '?')} rows)"
+    return f"{score}, loss {number_text(m.get('loss'), '.4f')} ({plural(m.get('n_rows', 0), 'row')})"
+
+
+def plural(count, noun):
+    """``"1 row"``, ``"2 rows"``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def load_model(path):

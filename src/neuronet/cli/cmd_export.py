@@ -26,7 +26,7 @@ def run(args, stdout=None):
     from ..network import Network
     from ..onnx_export import IR_VERSION, OPSET, to_onnx
 
-    check_output_path(args.out, "OUT.onnx")
+    check_output_path(args.out, "OUT.onnx", (("model file", args.model),))
     model = load_model(args.model)
     try:
         to_onnx(model, args.out)

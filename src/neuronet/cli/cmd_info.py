@@ -54,6 +54,9 @@ def run(args):
         if result["categorical_columns"]:
             for name, cats in result["categorical_columns"].items():
                 print(f"  one-hot {name!r}: {', '.join(cats)}")
+        dropped = (result["data"] or {}).get("dropped")
+        if dropped:
+            print(f"left out of the inputs (--drop): {', '.join(dropped)}")
         training = result["training"] or {}
         if training:
             shown = ", ".join(f"{k} {v}" for k, v in training.items())

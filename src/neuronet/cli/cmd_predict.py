@@ -6,6 +6,8 @@ import io
 import numbers
 import sys
 
+import numpy as np
+
 from . import UsageError
 from .._files import atomic_write
 from ._common import add_json_flag, check_output_path, command_parser, load_model, print_json, read_data
@@ -31,7 +33,8 @@ def add_parser(subparsers):
 
 def run(args):
     from ..model import Model
-    out = None if args.out == "-" else check_output_path(args.out, "--out")
+    out = None if args.out == "-" else check_output_path(
+        args.out, "--out", (("model file", args.model), ("data file", args.data)))
     model = load_model(args.model)
     if not isinstance(model, Model):
         raise UsageError(f"{args.model}: holds a bare network without preprocessing; predict needs "
@@ -41,9 +44,14 @@ def run(args):
     table, _, shown = read_data(args.data)
     labels = model.predict(table)
     proba = model.predict_proba(table) if args.proba else None
+    classes = model.classes_.tolist() if model.is_classifier else None
+    if classes is not None and model.labels_as_written() != [str(c) for c in classes]:
+        # The labels as the training file wrote them ("007", "1.0"), not as parsed (7, 1).
+        labels = np.asarray(model.labels_as_written())[np.searchsorted(model.classes_, labels)]
+        classes = model.labels_as_written()
     header = [model.target]
     if proba is not None:
-        header += [f"proba_{c}" for c in model.classes_.tolist()]
+        header += [f"proba_{c}" for c in classes]
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
@@ -60,7 +68,7 @@ def run(args):
         if out is None:
             result["predictions"] = labels.tolist()
             if proba is not None:
-                result["classes"] = model.classes_.tolist()
+                result["classes"] = classes
                 result["probabilities"] = proba.tolist()
         print_json(result)
     elif out is None:

@@ -15,8 +15,8 @@ import numpy as np
 
 from . import UsageError
 from ._common import (ProgressBar, add_json_flag, check_output_path, command_parser, fraction,
-                      metric_text, non_negative_float, non_negative_int, positive_float, positive_int,
-                      print_json, read_data)
+                      metric_text, non_negative_float, non_negative_int, plural, positive_float,
+                      positive_int, print_json, read_data)
 
 EXIT_USAGE = 2
 EXIT_DIVERGED = 3
@@ -42,6 +42,9 @@ def add_parser(subparsers):
                    help="the column to predict (default for built-in data sets: their target)")
     p.add_argument("--task", choices=["classification", "regression"],
                    help="override the task inferred from the target column")
+    p.add_argument("--drop", action="append", metavar="COLUMNS",
+                   help="leave these columns out of the inputs, comma-separated (e.g. id,name); "
+                        "may be repeated")
     p.add_argument("--hidden", default="100", metavar="SIZES",
                    help="hidden layer sizes, comma-separated, e.g. 128,64; 'none' for no hidden "
                         "layer (default 100)")
@@ -95,11 +98,71 @@ def _hidden(text):
 
 
 def _default_out(data):
+    if data == "-":
+        return "model.nn"
     stem = os.path.basename(os.fspath(data))
     for ext in (".gz", ".csv", ".tsv", ".txt"):
         if stem.lower().endswith(ext):
             stem = stem[:-len(ext)]
     return (stem or "model") + ".nn"
+
+
+def _drop_names(specs):
+    return [name.strip() for spec in specs or () for name in spec.split(",") if name.strip()]
+
+
+def _dropped(table, specs, target):
+    """The --drop column names, checked: each must exist, and none may be the target."""
+    names = _drop_names(specs)
+    for name in names:
+        try:
+            table.index(name)
+        except ValueError as err:
+            raise UsageError(f"--drop {name}: {err}") from None
+        if name == target:
+            raise UsageError(f"--drop {name}: is the target column; it cannot be left out")
+    return names
+
+
+def _check_every_row(source, target, dropped):
+    """Missing values, and text in a column of numbers, anywhere in the file (held-out rows too): a
+    mistake is reported at its first line before training, not found in the test rows after it."""
+    from ..preprocessing import _fast_numbers, column_kind, numeric_values
+    for name in source.names:
+        if name in dropped:
+            continue
+        values = source.values(name)
+        if _fast_numbers(values) is None:        # not all plain numbers: look closer
+            source.check_no_missing(name, values)
+            if name != target and column_kind(values) is None:
+                numeric_values(source, name, values)     # raises at the first text
+
+
+def _label_notes(values):
+    """Class labels that differ only in letter case (``yes``, ``Yes``) are different classes: say so."""
+    groups = {}
+    for label in {v.strip() for v in values if isinstance(v, str)}:
+        groups.setdefault(label.casefold(), []).append(label)
+    return [f"the labels {', '.join(map(repr, sorted(g)))} differ only in letter case; they are "
+            "learned as different classes" for g in sorted(map(sorted, groups.values())) if len(g) > 1]
+
+
+def _check_validation(args, n, n_fit):
+    """Refuse a validation split that leaves too few rows to train on; notes when none is held out."""
+    if not args.validation_split:
+        return []
+    if n < MIN_ROWS_FOR_TEST:
+        return [f"--validation-split {args.validation_split:g} is ignored: with fewer than "
+                f"{MIN_ROWS_FOR_TEST} rows every row is trained on"]
+    n_val = int(round(n_fit * args.validation_split))
+    if n_val < 1:
+        return [f"--validation-split {args.validation_split:g} of {n_fit} training rows is less "
+                "than one row; none is held out"]
+    if n_fit - n_val < 2:
+        raise UsageError(f"--validation-split {args.validation_split:g}: would hold out {n_val} of "
+                         f"the {n_fit} training rows and train on {n_fit - n_val}; use a smaller "
+                         "fraction")
+    return []
 
 
 def run(args):
@@ -109,10 +172,13 @@ def run(args):
     from ..training import TrainingDiverged
 
     hidden = _hidden(args.hidden)
-    out = check_output_path(args.out or _default_out(args.data), "--out")
-    plot = check_output_path(args.plot, "--plot")
+    reads = (("data file", args.data),)
+    out = check_output_path(args.out or _default_out(args.data), "--out", reads)
+    plot = check_output_path(args.plot, "--plot", reads)
     if plot is not None and os.path.splitext(plot)[1].lower() not in PLOT_FORMATS:
         raise UsageError(f"--plot {plot}: the file name must end in {', '.join(PLOT_FORMATS)}")
+    if plot is not None and os.path.realpath(plot) == os.path.realpath(out):
+        raise UsageError(f"--plot {plot}: is also the model file (--out); give them different names")
     if plot is not None:
         from .._extras import require
         require("matplotlib", "plot")                # fail now, not after training
@@ -121,15 +187,19 @@ def run(args):
     if target is None:
         raise UsageError(f"--target is required: which column of {shown} should be learned? "
                          f"The columns are {', '.join(table.columns)}")
-    source = RowSource(table)
     table.index(target)                      # no such column: the message lists the columns
-    if len(table.columns) < 2:
-        raise UsageError(f"{shown}: the target {target!r} is the only column; there is nothing to "
-                         "learn from")
+    dropped = _dropped(table, args.drop, target)
+    if len(set(table.columns) - set(dropped)) < 2:
+        left = " left after --drop" if dropped else ""
+        raise UsageError(f"{shown}: the target {target!r} is the only column{left}; there is nothing "
+                         "to learn from")
+    source = RowSource(table)
     values = source.values(target)
     source.check_no_missing(target, values)
-    task = infer_task(values, args.task, f"{shown}: the target column {target!r}")
+    task = infer_task(values, args.task, f"{shown}: the target column {target!r}", source.rows_text)
     classifier = task != "regression"
+    _check_every_row(source, target, dropped)
+    notes = _label_notes(values) if classifier else []
 
     n = table.n_rows
     test_fraction = args.test_split if n >= MIN_ROWS_FOR_TEST else 0.0
@@ -145,8 +215,15 @@ def run(args):
                             activation=args.activation, loss=args.loss, optimizer=args.optimizer,
                             learning_rate=args.lr, weight_decay=args.weight_decay,
                             dropout=args.dropout, dtype=args.dtype,
-                            seed=args.seed)
+                            seed=args.seed, exclude=dropped)
     model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns)}
+    if dropped:
+        model.metadata["data"]["dropped"] = dropped
+    if test_table is not None:
+        model.check(test_table)              # a bad held-out row is found now, not after training
+    notes += _check_validation(args, n, train_table.n_rows)
+    for note in notes if not args.quiet else ():
+        print(f"note: {note}", file=sys.stderr)
     progress = ProgressBar(enabled=False if (args.quiet or args.json) else None)
     stopper = _Interrupt(model.network)
     diverged = None
@@ -174,7 +251,7 @@ def run(args):
                        "test": 0 if test_table is None else test_table.n_rows},
               "epochs_run": model.metadata["training"]["epochs_run"],
               "stopped": "diverged" if diverged else model.network.stopped_,
-              "seconds": round(progress.seconds, 3)}
+              "seconds": round(progress.seconds, 3), "notes": notes}
     # Train metrics on the rows trained on (not the validation rows). Nothing below may lose the
     # trained model: the test rows are scored in a try, and the model is saved before any report.
     fit_table = train_table.take(model.train_rows_) if result["rows"]["validation"] else train_table
@@ -218,8 +295,9 @@ def _report(result, model):
     net, settings = model.network, model.metadata["training"]
     what = (f"{result['task']}, {len(result['classes'])} classes" if result["classes"] is not None
             else "regression")
-    print(f"Data: {result['data']}, {sum(result['rows'].values())} rows, {result['inputs']} input "
-          f"columns -> {result['features']} features; target {result['target']!r} ({what})")
+    print(f"Data: {result['data']}, {plural(sum(result['rows'].values()), 'row')}, "
+          f"{plural(result['inputs'], 'input column')} -> {plural(result['features'], 'feature')}; "
+          f"target {result['target']!r} ({what})")
     rows = result["rows"]
     print(f"Rows: {rows['train']} train, {rows['validation']} validation, {rows['test']} test "
           f"(seed {settings['seed']})")
@@ -232,12 +310,18 @@ def _report(result, model):
     why = {"completed": "all epochs run", "early_stopping": "early stopping, best weights kept",
            "interrupted": "interrupted", "diverged": "the loss diverged"}[result["stopped"]]
     runs = result["epochs_run"]
-    print(f"Trained {runs} epoch{'' if runs == 1 else 's'} in {result['seconds']:.1f} s ({why})")
+    epochs = f"{runs} epoch{'' if runs == 1 else 's'}"
+    if result["stopped"] == "diverged":
+        print(f"Ran {epochs} in {result['seconds']:.1f} s before the loss diverged; the weights kept "
+              "are named in the error below")
+    else:
+        print(f"Trained {epochs} in {result['seconds']:.1f} s ({why})")
     for name in ("train", "test"):
         m = result[f"{name}_metrics"]
         if m is None:
-            print("Test: no rows held out" if not result["rows"]["test"] else
-                  "Test: not scored (see the error below)")
+            few = sum(rows.values()) < MIN_ROWS_FOR_TEST
+            print("Test: not scored (see the error below)" if result["rows"]["test"] else
+                  f"Test: no rows held out{f' (fewer than {MIN_ROWS_FOR_TEST} rows)' if few else ''}")
             continue
         print(f"{name.capitalize()}: {metric_text(m)}")
     print(f"Saved the model to {result['out']}")

@@ -1,0 +1,219 @@
+"""The command line refuses what would lose data or train on wrong data, before any training.
+
+Found by trying the commands as a new user would: an output path that is one of the inputs, a
+target column of numbers with a stray "#N/A", a column of identifiers, bad values in the rows that
+are held out for testing, labels spelled "007", and splits that leave nothing to train on.
+"""
+import json
+
+import numpy as np
+import pytest
+
+from neuronet.cli import main
+
+
+def write_table(path, header, rows):
+    path.write_text(",".join(header) + "\n" + "".join(",".join(map(str, r)) + "\n" for r in rows))
+    return path
+
+
+@pytest.fixture
+def houses(tmp_path, monkeypatch):
+    """200 rows: area, rooms -> price (regression), every price distinct."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    area = rng.uniform(40, 200, 200).round(1)
+    rows = [[a, i % 5, int(a * 1000 + i)] for i, a in enumerate(area)]
+    write_table(tmp_path / "houses.csv", ["area", "rooms", "price"], rows)
+    return rows
+
+
+def one_error_line(capsys):
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0], err
+    return err[0]
+
+
+@pytest.mark.parametrize("argv, option, kind", [
+    (["train", "houses.csv", "--target", "price", "--out", "houses.csv"], "--out", "data file"),
+    (["train", "houses.csv", "--target", "price", "--plot", "houses.csv"], "--plot", "data file"),
+    (["predict", "model.nn", "houses.csv", "--out", "houses.csv"], "--out", "data file"),
+    (["predict", "model.nn", "houses.csv", "--out", "./model.nn"], "--out", "model file"),
+    (["export", "model.nn", "model.nn"], "OUT.onnx", "model file"),
+])
+def test_an_output_that_is_one_of_the_inputs_is_refused_and_left_intact(houses, tmp_path, capsys,
+                                                                         argv, option, kind):
+    assert main(["train", "houses.csv", "--target", "price", "--epochs", "1", "--out", "model.nn",
+                 "--quiet"]) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    capsys.readouterr()
+    assert main(argv) == 2
+    line = one_error_line(capsys)
+    assert option in line and f"is the {kind} this command reads" in line
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_model_does_not_go_to_standard_output_nor_next_to_its_plot(houses, tmp_path, capsys):
+    assert main(["train", "houses.csv", "--target", "price", "--out", "-"]) == 2
+    assert "cannot go to standard output" in one_error_line(capsys)
+    assert main(["train", "houses.csv", "--target", "price", "--out", "m.png", "--plot",
+                 "m.png"]) == 2
+    assert "is also the model file" in one_error_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["houses.csv"]
+
+
+@pytest.mark.parametrize("stray", ["#N/A", "$123", "missing"])
+def test_a_stray_text_in_a_numeric_target_is_named_not_taken_as_200_classes(houses, tmp_path,
+                                                                            capsys, stray):
+    rows = [list(r) for r in houses]
+    rows[9][2] = stray
+    write_table(tmp_path / "stray.csv", ["area", "rooms", "price"], rows)
+    assert main(["train", "stray.csv", "--target", "price", "--quiet"]) == 2
+    line = one_error_line(capsys)
+    assert f"stray.csv: the target column 'price' holds numbers, but {stray!r} at line 11" in line
+    assert "--task classification" in line
+    assert not (tmp_path / "stray.nn").exists()
+
+
+def test_text_labels_with_about_one_row_each_are_refused_unless_asked_for(houses, tmp_path, capsys):
+    rows = [[r[0], r[1], f"${r[2]:,}"] for r in houses]          # "$54,845": text, one per row
+    write_table(tmp_path / "money.csv", ["area", "rooms", "price"],
+                [[a, b, f'"{p}"'] for a, b, p in rows])
+    assert main(["train", "money.csv", "--target", "price", "--quiet"]) == 2
+    assert "has 200 different labels in 200 rows" in one_error_line(capsys)
+    # Asked for explicitly, it is the user's call.
+    assert main(["train", "money.csv", "--target", "price", "--task", "classification",
+                 "--epochs", "1", "--quiet"]) == 0
+
+
+def test_a_constant_regression_target_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write_table(tmp_path / "flat.csv", ["x", "y"], [[i * 0.5, 2.5] for i in range(30)])
+    assert main(["train", "flat.csv", "--target", "y", "--quiet"]) == 2
+    assert "holds the same number (2.5) in every row" in one_error_line(capsys)
+
+
+@pytest.mark.parametrize("bad, expected", [
+    ("NA", "missing values in column 1 ('area') at lines 7, 42, 79"),
+    ("abc", "bad.csv:7, column 1 ('area'): 'abc' is not a finite number"),
+    ("inf", "bad.csv:7, column 1 ('area'): 'inf' is not a finite number"),
+])
+def test_bad_values_anywhere_in_the_file_are_found_before_training(houses, tmp_path, capsys, bad,
+                                                                   expected):
+    rows = [list(r) for r in houses]
+    for k in (5, 40, 77):                        # line 7 is in the test split of seed 0
+        rows[k][0] = bad
+    write_table(tmp_path / "bad.csv", ["area", "rooms", "price"], rows)
+    assert main(["train", "bad.csv", "--target", "price"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Training for" not in err          # nothing was trained
+    assert not (tmp_path / "bad.nn").exists()
+
+
+def test_drop_leaves_columns_out_and_predict_ignores_them(houses, tmp_path, capsys):
+    rows = [[f"user{i}@example.org", *r] for i, r in enumerate(houses)]
+    write_table(tmp_path / "ids.csv", ["email", "area", "rooms", "price"], rows)
+    assert main(["train", "ids.csv", "--target", "price", "--drop", "email", "--epochs", "2",
+                 "--quiet"]) == 0
+    assert main(["info", "ids.nn", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["columns"] == ["area", "rooms"] and info["data"]["dropped"] == ["email"]
+    assert main(["info", "ids.nn"]) == 0
+    assert "left out of the inputs (--drop): email" in capsys.readouterr().out
+    assert main(["predict", "ids.nn", "ids.csv", "--out", "p.csv"]) == 0
+    assert len((tmp_path / "p.csv").read_text().splitlines()) == 201
+    capsys.readouterr()
+    assert main(["train", "ids.csv", "--target", "price", "--drop", "emial"]) == 2
+    assert "--drop emial: ids.csv: there is no column 'emial'; the columns are email" in \
+        one_error_line(capsys)
+    assert main(["train", "ids.csv", "--target", "price", "--drop", "area,price"]) == 2
+    assert "--drop price: is the target column" in one_error_line(capsys)
+
+
+@pytest.mark.parametrize("label_a, label_b", [("007", "012"), ("1.0", "2.0")])
+def test_predict_writes_the_labels_as_the_training_file_spelled_them(tmp_path, monkeypatch, capsys,
+                                                                     label_a, label_b):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(1)
+    X = rng.uniform(size=(60, 2)).round(3)
+    write_table(tmp_path / "codes.csv", ["a", "b", "code"],
+                [[a, b, label_a if a > b else label_b] for a, b in X])
+    assert main(["train", "codes.csv", "--target", "code", "--epochs", "50", "--quiet"]) == 0
+    assert main(["predict", "codes.nn", "codes.csv", "--proba", "--out", "p.csv"]) == 0
+    lines = (tmp_path / "p.csv").read_text().splitlines()
+    assert lines[0] == f"code,proba_{label_a},proba_{label_b}"
+    assert {line.split(",")[0] for line in lines[1:]} <= {label_a, label_b}
+    capsys.readouterr()
+    assert main(["predict", "codes.nn", "codes.csv", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result["predictions"]) <= {label_a, label_b}
+    # Scoring still matches the labels by value, whichever way a file spells them.
+    assert main(["evaluate", "codes.nn", "codes.csv", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["accuracy"] > 0.7
+
+
+def test_splits_that_leave_nothing_to_train_on_are_refused_and_ignored_ones_are_named(
+        houses, tmp_path, capsys):
+    assert main(["train", "houses.csv", "--target", "price", "--validation-split", "0.995"]) == 2
+    assert ("--validation-split 0.995: would hold out 159 of the 160 training rows and train on 1"
+            in one_error_line(capsys))
+    write_table(tmp_path / "small.csv", ["area", "rooms", "price"], houses[:12])
+    assert main(["train", "small.csv", "--target", "price", "--validation-split", "0.3",
+                 "--epochs", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "note: --validation-split 0.3 is ignored: with fewer than 20 rows" in captured.err
+    assert "Test: no rows held out (fewer than 20 rows)" in captured.out
+
+
+def test_labels_that_differ_only_in_case_get_a_note(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write_table(tmp_path / "yn.csv", ["a", "y"], [[1, "yes"], [2, "Yes"], [3, "no"], [4, "no"]])
+    assert main(["train", "yn.csv", "--target", "y", "--epochs", "1"]) == 0
+    assert "note: the labels 'Yes', 'yes' differ only in letter case" in capsys.readouterr().err
+
+
+def test_an_identifier_column_is_refused_with_the_drop_hint_and_columns_keep_their_numbers(
+        houses, tmp_path, capsys):
+    rows = [[f"user{i}@example.org", *r] for i, r in enumerate(houses)]
+    rows[150][2] = "NA"
+    write_table(tmp_path / "ids.csv", ["email", "area", "rooms", "price"], rows)
+    assert main(["train", "ids.csv", "--target", "price", "--drop", "email", "--quiet"]) == 2
+    assert "ids.csv: missing values in column 3 ('rooms') at line 152" in one_error_line(capsys)
+    rows[150][2] = 1
+    write_table(tmp_path / "ids.csv", ["email", "area", "rooms", "price"], rows)
+    assert main(["train", "ids.csv", "--target", "price", "--quiet"]) == 2
+    line = one_error_line(capsys)
+    assert "column 1 ('email') has 160 different values in 160 training rows" in line
+    assert line.endswith("(neuronet train: --drop email)")
+    assert not (tmp_path / "ids.nn").exists()
+
+
+def test_unseen_categories_at_predict_are_counted(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    colours = ["red", "blue"] * 20
+    write_table(tmp_path / "train.csv", ["x", "colour", "y"],
+                [[i, c, i % 2] for i, c in enumerate(colours)])
+    assert main(["train", "train.csv", "--target", "y", "--epochs", "1", "--quiet"]) == 0
+    write_table(tmp_path / "new.csv", ["x", "colour"],
+                [[1, "red"], [2, "purple"], [3, "blue"], [4, "purple"], [5, "green"]])
+    assert main(["predict", "train.nn", "new.csv"]) == 2
+    line = one_error_line(capsys)
+    assert ("new.csv:3, column 2 ('colour'): category 'purple' was not seen in training (3 rows "
+            "hold unseen categories: lines 3, 5, 6); known: 'blue', 'red'") in line
+
+
+def test_dash_reads_the_data_from_standard_input(houses, tmp_path):
+    import subprocess
+    import sys
+    text = (tmp_path / "houses.csv").read_text()
+    run = subprocess.run([sys.executable, "-m", "neuronet", "train", "-", "--target", "price",
+                          "--epochs", "2", "--quiet"], input=text, capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "model.nn").exists()              # no file name to name it after
+    run = subprocess.run([sys.executable, "-m", "neuronet", "predict", "model.nn", "-"],
+                         input=text, capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0 and len(run.stdout.splitlines()) == 201
+    run = subprocess.run([sys.executable, "-m", "neuronet", "predict", "model.nn", "-"],
+                         input="area,rooms\n1,x,3\n", capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 2 and run.stderr.startswith("neuronet predict: error: <stdin>:2:")
