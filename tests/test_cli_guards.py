@@ -217,3 +217,20 @@ def test_dash_reads_the_data_from_standard_input(houses, tmp_path):
     run = subprocess.run([sys.executable, "-m", "neuronet", "predict", "model.nn", "-"],
                          input="area,rooms\n1,x,3\n", capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 2 and run.stderr.startswith("neuronet predict: error: <stdin>:2:")
+
+
+def test_evaluate_on_the_training_file_says_the_score_is_not_a_test_score(houses, tmp_path,
+                                                                           capsys):
+    assert main(["train", "houses.csv", "--target", "price", "--epochs", "2", "--quiet"]) == 0
+    assert main(["evaluate", "houses.nn", "./houses.csv"]) == 0
+    err = capsys.readouterr().err
+    assert "note: ./houses.csv is the data the model was trained on" in err
+    assert "the held-out test rows scored MSE" in err and "(40 rows) at training" in err
+    write_table(tmp_path / "other.csv", ["area", "rooms", "price"], houses[:50])
+    assert main(["evaluate", "houses.nn", "other.csv", "--json"]) == 0
+    assert "note" not in json.loads(capsys.readouterr().out)
+
+
+def test_an_empty_hidden_list_is_refused_rather_than_meaning_no_hidden_layer(houses, capsys):
+    assert main(["train", "houses.csv", "--target", "price", "--hidden", " "]) == 2
+    assert "--hidden is empty" in one_error_line(capsys)

@@ -13,7 +13,7 @@ from . import UsageError
 
 __all__ = ["command_parser", "read_data", "check_output_path", "print_json", "add_json_flag", "load_model",
            "ProgressBar", "positive_int", "non_negative_int", "non_negative_float", "fraction",
-           "number_text", "metric_text", "plural"]
+           "number_text", "metric_text", "plural", "same_file"]
 
 
 MODEL_HELP = "a model file written by `neuronet train`"
@@ -62,13 +62,13 @@ def check_output_path(path, option, inputs=(), stream_ok=False):
     if os.path.isdir(path):
         raise UsageError(f"{option} {path}: is a folder; give a file name")
     for label, source in inputs:
-        if source is not None and source != "-" and _same_file(path, source):
+        if source is not None and source != "-" and same_file(path, source):
             raise UsageError(f"{option} {path}: is the {label} this command reads; writing there "
                              "would overwrite it. Choose another file name")
     return path
 
 
-def _same_file(a, b):
+def same_file(a, b):
     """True if paths ``a`` and ``b`` name the same existing file (links and ``..`` included)."""
     try:
         return os.path.samefile(a, b)

@@ -1,8 +1,11 @@
 """``neuronet evaluate``: score a saved model on labelled rows (loss, accuracy, confusion matrix, or MSE/MAE/R²)."""
 from __future__ import annotations
 
+import sys
+
 from . import UsageError
-from ._common import add_json_flag, command_parser, load_model, number_text, print_json, read_data
+from ._common import (add_json_flag, command_parser, load_model, metric_text, number_text, print_json,
+                      read_data, same_file)
 
 
 def add_parser(subparsers):
@@ -18,6 +21,18 @@ def add_parser(subparsers):
     p.set_defaults(func=run)
 
 
+def _training_rows_note(model, data, n_rows):
+    """A note when ``data`` is the very file the model was trained on: its score is not a test score."""
+    trained = model.metadata.get("data") or {}
+    if trained.get("rows") != n_rows or not (trained.get("source") == data
+                                             or same_file(trained.get("source") or "", data)):
+        return None
+    test = (model.metadata.get("metrics") or {}).get("test")
+    held = f"; the held-out test rows scored {metric_text(test)} at training" if test else ""
+    return (f"{data} is the data the model was trained on, so these rows include its training rows "
+            f"and the score is optimistic{held}")
+
+
 def run(args):
     from ..metrics import format_confusion_matrix
     from ..model import Model
@@ -29,6 +44,11 @@ def run(args):
     result = model.evaluate(table, args.target)
     result = {"command": "evaluate", "model": args.model, "data": shown,
               "target": args.target or model.target, "task": model.task, **result}
+    note = _training_rows_note(model, args.data, result["n_rows"])
+    if note:
+        result["note"] = note
+        if not args.json:
+            print(f"note: {note}", file=sys.stderr)
     if args.json:
         print_json(result)
         return 0

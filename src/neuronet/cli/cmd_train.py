@@ -86,8 +86,10 @@ def add_parser(subparsers):
 
 
 def _hidden(text):
-    if text.strip().lower() in ("", "none"):
+    if text.strip().lower() == "none":
         return ()
+    if not text.strip():
+        raise UsageError("--hidden is empty: give sizes such as 64,32, or none for no hidden layer")
     try:
         sizes = tuple(int(s) for s in text.split(","))
     except ValueError:
