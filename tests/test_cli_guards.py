@@ -234,3 +234,27 @@ def test_evaluate_on_the_training_file_says_the_score_is_not_a_test_score(houses
 def test_an_empty_hidden_list_is_refused_rather_than_meaning_no_hidden_layer(houses, capsys):
     assert main(["train", "houses.csv", "--target", "price", "--hidden", " "]) == 2
     assert "--hidden is empty" in one_error_line(capsys)
+
+
+def test_missing_names_the_texts_that_mean_no_value_and_the_model_keeps_them(tmp_path, monkeypatch,
+                                                                             capsys):
+    monkeypatch.chdir(tmp_path)
+    roofs = ["None", "Gable", "Hip"] * 20
+    write_table(tmp_path / "roof.csv", ["area", "roof", "price"],
+                [[50 + i, r, 1000 * (50 + i) + (5000 if r == "None" else 0)]
+                 for i, r in enumerate(roofs)])
+    assert main(["train", "roof.csv", "--target", "price", "--quiet"]) == 2
+    line = one_error_line(capsys)
+    assert "missing values in column 2 ('roof') at lines 2, 5, 8" in line
+    assert "read as missing: 'None'" in line and "--missing" in line
+    assert main(["train", "roof.csv", "--target", "price", "--missing", "NA, n/a", "--epochs", "2",
+                 "--quiet"]) == 0
+    assert main(["info", "roof.nn", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["categorical_columns"] == {
+        "roof": ["Gable", "Hip", "None"]}
+    write_table(tmp_path / "new.csv", ["area", "roof"], [[60, "None"], [70, "N/A"], [80, ""]])
+    assert main(["predict", "roof.nn", "new.csv"]) == 2          # the saved words still apply
+    assert "missing values in column 2 ('roof') at lines 3, 4" in one_error_line(capsys)
+    write_table(tmp_path / "new.csv", ["area", "roof"], [[60, "None"], [70, "Hip"]])
+    assert main(["predict", "roof.nn", "new.csv", "--out", "p.csv"]) == 0
+    assert len((tmp_path / "p.csv").read_text().splitlines()) == 3

@@ -20,7 +20,7 @@ import os
 import re
 import sys
 
-__all__ = ["Table", "CSVError", "read_csv", "parse_number", "is_missing", "MISSING"]
+__all__ = ["Table", "CSVError", "read_csv", "parse_number", "is_missing", "missing_words", "MISSING"]
 
 #: Texts that mean "no value" (compared after stripping spaces, case-insensitively).
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
@@ -34,13 +34,22 @@ class CSVError(ValueError):
     """A problem in a CSV file; the message starts with ``file:line`` (and the column where it applies)."""
 
 
-def is_missing(text):
-    """True for the texts in :data:`MISSING` and for ``None``/NaN values."""
+def is_missing(text, words=MISSING):
+    """True for ``None``/NaN values and for the texts in ``words`` (default :data:`MISSING`;
+    lower-case, compared after stripping spaces, case-insensitively)."""
     if text is None:
         return True
     if isinstance(text, float):
         return math.isnan(text)
-    return isinstance(text, str) and text.strip().lower() in MISSING
+    return isinstance(text, str) and text.strip().lower() in words
+
+
+def missing_words(words):
+    """The set of texts that mean "no value", from user words (``"NA,?"`` or a list): lower-cased,
+    stripped, and always with the empty cell."""
+    if isinstance(words, str):
+        words = words.split(",")
+    return frozenset({""} | {str(w).strip().lower() for w in words})
 
 
 def parse_number(text):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import metrics
-from .csvdata import Table, parse_number
+from .csvdata import MISSING, Table, parse_number
 from .layers import Dense, Dropout
 from .network import Network
 from .optimizers import OPTIMIZERS
@@ -169,7 +169,7 @@ class Model:
     @classmethod
     def for_table(cls, table, target, *, task=None, hidden=(64,), activation="relu", loss=None,
                   optimizer="adam", learning_rate=1e-3, weight_decay=0.0, dropout=0.0,
-                  dtype="float64", seed=0, vocabulary=None, exclude=()):
+                  dtype="float64", seed=0, vocabulary=None, exclude=(), missing=MISSING):
         """An untrained model for predicting column ``target`` of ``table`` from its other columns.
 
         The preprocessing is fitted on ``table`` (give it the training rows only); the task is
@@ -177,9 +177,11 @@ class Model:
         ``vocabulary`` (e.g. all rows of the file, held-out rows included) adds its category names
         to the one-hot columns, so held-out rows with a rare category can still be scored; means and
         scales still come from ``table`` only. ``exclude`` names columns to leave out of the inputs
-        (identifiers, free text).
+        (identifiers, free text). ``missing``: the texts that mean "no value" (see
+        :class:`~neuronet.preprocessing.TabularPreprocessor`).
         """
-        source = RowSource(table)
+        preprocessor = TabularPreprocessor(missing)
+        source = RowSource(table, missing=preprocessor.missing)
         if target not in source.names:
             raise ValueError(f"{source.source}: there is no target column {target!r}; the columns are "
                              f"{', '.join(source.names)}")
@@ -188,7 +190,7 @@ class Model:
         where = f"{source.source}: the target column {target!r}"
         task = infer_task(values, task, where, source.rows_text)
         inputs = [c for c in source.names if c != target and c not in exclude]
-        preprocessor = TabularPreprocessor().fit(table, inputs, vocabulary=vocabulary)
+        preprocessor.fit(table, inputs, vocabulary=vocabulary)
         classes, mean, scale, written = None, None, None, None
         if task == "regression":
             y = numeric_values(source, target, values)
@@ -333,7 +335,7 @@ class Model:
         """``(X, y)`` for rows holding the target: network input and labels (or target numbers)."""
         target = target or self.target
         source = RowSource(data, None if isinstance(data, Table) else
-                           [*self.preprocessor.columns_, target])
+                           [*self.preprocessor.columns_, target], self.preprocessor.missing)
         if target not in source.names:
             raise ValueError(f"{source.source}: there is no target column {target!r} to {purpose} "
                              f"with; the columns are {', '.join(source.names)}")

@@ -43,7 +43,8 @@ def describe(obj):
                  "preprocessor": {"columns": list(p.columns_),
                                   "numeric_columns": list(p.numeric_columns_),
                                   "categorical_columns": list(p.categorical_columns_),
-                                  "categories": [list(c) for c in p.categories_]},
+                                  "categories": [list(c) for c in p.categories_],
+                                  "missing": sorted(p.missing)},
                  "metadata": finite_json(obj.metadata)}
         kind = "model"
     elif isinstance(obj, Network):
@@ -309,7 +310,9 @@ def _build_model(spec, net, arrays, used):
         raise SchemaError(f"model.task must be one of {', '.join(TASKS)}, got {task!r}")
     target = _need(spec, "target", str, "model")
     pre = _need(spec, "preprocessor", dict, "model")
-    p = TabularPreprocessor()
+    missing = _need(pre, "missing", list, "model.preprocessor", optional=True)
+    p = TabularPreprocessor() if missing is None else TabularPreprocessor(
+        _strings(missing, "preprocessor.missing"))
     p.columns_ = _strings(_need(pre, "columns", list, "model.preprocessor"), "preprocessor.columns")
     p.numeric_columns_ = _strings(_need(pre, "numeric_columns", list, "model.preprocessor"),
                                   "preprocessor.numeric_columns")

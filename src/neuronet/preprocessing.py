@@ -20,7 +20,7 @@ import shlex
 
 import numpy as np
 
-from .csvdata import Table, is_missing, parse_number
+from .csvdata import MISSING, Table, is_missing, missing_words, parse_number
 
 __all__ = ["TabularPreprocessor", "RowSource", "stratified_split"]
 
@@ -37,7 +37,8 @@ _NUMBER_DECORATION = str.maketrans("", "", "$€£%, \u00a0\u202f")
 class RowSource:
     """A uniform view of the accepted row formats: ``n_rows``, ``names``, ``values(name)``, ``where(i)``."""
 
-    def __init__(self, data, columns=None):
+    def __init__(self, data, columns=None, missing=MISSING):
+        self.missing = missing                   # the texts that mean "no value"
         self.table = data if isinstance(data, Table) else None
         self.named = None
         if self.table is not None:
@@ -129,10 +130,14 @@ class RowSource:
         return f"{self.source}: " if self.table is not None else ""
 
     def check_no_missing(self, name, values):
-        missing = [i for i, v in enumerate(values) if is_missing(v)]
+        missing = [i for i, v in enumerate(values) if is_missing(v, self.missing)]
         if missing:
+            words = sorted({values[i].strip() for i in missing if isinstance(values[i], str)} - {""})
+            hint = (f" (read as missing: {', '.join(map(repr, words[:3]))}; if that is a real value, "
+                    "name the texts that mean missing with missing= / neuronet train --missing)"
+                    if words else "")
             raise ValueError(f"{self.file_prefix}missing values in {self.column_text(name)} at "
-                             f"{self.rows_text(missing)}; fill them in or remove those rows")
+                             f"{self.rows_text(missing)}; fill them in or remove those rows{hint}")
 
 
 def _has_named_columns(data):
@@ -233,7 +238,7 @@ def check_not_identifier(source, name, values, distinct):
         return
     column = f"{source.file_prefix}{source.column_text(name)}"
     counts = f"has {distinct:,} different values in {n_rows:,} training rows"
-    present = [(i, _text(v)) for i, v in enumerate(values) if not is_missing(v)]
+    present = [(i, _text(v)) for i, v in enumerate(values) if not is_missing(v, source.missing)]
     numbers = [(i, text) for i, text in present
                if parse_number(text.translate(_NUMBER_DECORATION)) is not None]
     if present and len(numbers) >= 0.9 * len(present):
@@ -249,6 +254,13 @@ def check_not_identifier(source, name, values, distinct):
 
 class TabularPreprocessor:
     """Standardize numeric columns and one-hot encode the others, as fitted on the training rows.
+
+    Parameters
+    ----------
+    missing : str or iterable of str, optional
+        The texts that mean "no value" (compared case-insensitively; the empty cell always does).
+        Default :data:`~neuronet.csvdata.MISSING`: NA, N/A, NaN, null, none, ?, -. Give fewer when
+        one of them is a real category (``"None"`` as a type of roof, say). Kept with the model.
 
     Attributes (after ``fit``)
     --------------------------
@@ -267,6 +279,9 @@ class TabularPreprocessor:
         Width of what ``transform`` returns: ``len(numeric_columns_) + sum(len(c) for c in categories_)``.
     """
 
+    def __init__(self, missing=MISSING):
+        self.missing = missing_words(missing)
+
     def fit(self, data, columns=None, vocabulary=None):
         """Learn the column kinds, means, scales and categories from ``data`` (see the module doc).
 
@@ -283,10 +298,10 @@ class TabularPreprocessor:
         A text column with more different values than ``max(MAX_CATEGORIES_FLOOR, n_rows / 2)``
         (an ID, a name, a date, "$1,234") is refused with a ``ValueError`` naming it.
         """
-        source = RowSource(data, columns if not isinstance(data, Table) else None)
+        source = RowSource(data, columns if not isinstance(data, Table) else None, self.missing)
         names = list(columns) if columns is not None else source.names
         extra = None if vocabulary is None else RowSource(
-            vocabulary, None if isinstance(vocabulary, Table) else names)
+            vocabulary, None if isinstance(vocabulary, Table) else names, self.missing)
         if not names:
             raise ValueError(f"{source.source}: there are no input columns left to learn from")
         if source.n_rows == 0:
@@ -311,7 +326,8 @@ class TabularPreprocessor:
                 check_not_identifier(source, name, values, len(seen))
                 categorical.append(name)
                 if extra is not None and name in extra.names:
-                    seen.update(_text(v) for v in extra.values(name) if not is_missing(v))
+                    seen.update(_text(v) for v in extra.values(name)
+                                if not is_missing(v, self.missing))
                 categories.append(sorted(seen))
         self.columns_ = names
         self.numeric_columns_ = numeric
@@ -341,7 +357,8 @@ class TabularPreprocessor:
         ``ValueError`` naming the column, the value and the row (file and line for a Table).
         """
         self._check_fitted()
-        source = RowSource(data, self.columns_ if not isinstance(data, Table) else None)
+        source = RowSource(data, self.columns_ if not isinstance(data, Table) else None,
+                           self.missing)
         absent = [c for c in self.columns_ if c not in source.names]
         if absent:
             raise ValueError(f"{source.source}: the columns do not match the model's: it needs "

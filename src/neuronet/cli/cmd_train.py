@@ -42,6 +42,10 @@ def add_parser(subparsers):
                    help="the column to predict (default for built-in data sets: their target)")
     p.add_argument("--task", choices=["classification", "regression"],
                    help="override the task inferred from the target column")
+    p.add_argument("--missing", metavar="WORDS",
+                   help="the texts that mean a missing value, comma-separated; an empty cell always "
+                        "does (default: NA,N/A,NaN,null,none,?,-). Give fewer when one of them is a "
+                        "real category, e.g. --missing NA; kept with the model")
     p.add_argument("--drop", action="append", metavar="COLUMNS",
                    help="leave these columns out of the inputs, comma-separated (e.g. id,name); "
                         "may be repeated")
@@ -169,6 +173,7 @@ def _check_validation(args, n, n_fit):
 
 def run(args):
     from .. import io
+    from ..csvdata import MISSING, missing_words
     from ..model import Model, infer_task, parse_labels
     from ..preprocessing import RowSource, stratified_split
     from ..training import TrainingDiverged
@@ -195,7 +200,8 @@ def run(args):
         left = " left after --drop" if dropped else ""
         raise UsageError(f"{shown}: the target {target!r} is the only column{left}; there is nothing "
                          "to learn from")
-    source = RowSource(table)
+    missing = MISSING if args.missing is None else missing_words(args.missing)
+    source = RowSource(table, missing=missing)
     values = source.values(target)
     source.check_no_missing(target, values)
     task = infer_task(values, args.task, f"{shown}: the target column {target!r}", source.rows_text)
@@ -217,7 +223,7 @@ def run(args):
                             activation=args.activation, loss=args.loss, optimizer=args.optimizer,
                             learning_rate=args.lr, weight_decay=args.weight_decay,
                             dropout=args.dropout, dtype=args.dtype,
-                            seed=args.seed, exclude=dropped)
+                            seed=args.seed, exclude=dropped, missing=missing)
     model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns)}
     if dropped:
         model.metadata["data"]["dropped"] = dropped
