@@ -258,3 +258,13 @@ def test_missing_names_the_texts_that_mean_no_value_and_the_model_keeps_them(tmp
     write_table(tmp_path / "new.csv", ["area", "roof"], [[60, "None"], [70, "Hip"]])
     assert main(["predict", "roof.nn", "new.csv", "--out", "p.csv"]) == 0
     assert len((tmp_path / "p.csv").read_text().splitlines()) == 3
+
+
+def test_a_local_file_named_like_a_built_in_data_set_wins_with_a_note(houses, tmp_path, capsys):
+    (tmp_path / "iris").write_text((tmp_path / "houses.csv").read_text())
+    assert main(["train", "iris", "--target", "price", "--epochs", "1", "--quiet"]) == 0
+    assert "note: reading the file 'iris' in this folder, not the built-in data set" in \
+        capsys.readouterr().err
+    (tmp_path / "iris").unlink()
+    assert main(["train", "iris", "--epochs", "1", "--quiet"]) == 0
+    assert "note:" not in capsys.readouterr().err

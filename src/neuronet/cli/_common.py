@@ -39,6 +39,9 @@ def read_data(spec):
     ``-`` for standard input (shown as ``<stdin>``)."""
     from .. import datasets
     path, target = datasets.resolve(spec)
+    if target is None and datasets.ALIASES.get(spec, spec) in datasets.DATASETS:
+        print(f"note: reading the file {spec!r} in this folder, not the built-in data set of that "
+              "name", file=sys.stderr)
     table = read_csv(path)
     if target is not None:
         table.source = spec                  # messages say "digits:12", not the package path
