@@ -80,7 +80,7 @@ def test_text_labels_with_about_one_row_each_are_refused_unless_asked_for(houses
     write_table(tmp_path / "money.csv", ["area", "rooms", "price"],
                 [[a, b, f'"{p}"'] for a, b, p in rows])
     assert main(["train", "money.csv", "--target", "price", "--quiet"]) == 2
-    assert "has 200 different labels in 200 rows" in one_error_line(capsys)
+    assert "the target column 'price' holds numbers written as text (e.g. '$" in one_error_line(capsys)
     # Asked for explicitly, it is the user's call.
     assert main(["train", "money.csv", "--target", "price", "--task", "classification",
                  "--epochs", "1", "--quiet"]) == 0
@@ -268,3 +268,72 @@ def test_a_local_file_named_like_a_built_in_data_set_wins_with_a_note(houses, tm
     (tmp_path / "iris").unlink()
     assert main(["train", "iris", "--epochs", "1", "--quiet"]) == 0
     assert "note:" not in capsys.readouterr().err
+
+
+def test_text_labels_that_are_not_numbers_with_one_row_each_are_refused(tmp_path, monkeypatch,
+                                                                         capsys):
+    monkeypatch.chdir(tmp_path)
+    write_table(tmp_path / "names.csv", ["x", "name"], [[i, f"person {i}"] for i in range(60)])
+    assert main(["train", "names.csv", "--target", "name", "--quiet"]) == 2
+    assert "has 60 different labels in 60 rows: a classifier needs several rows per class" in \
+        one_error_line(capsys)
+    write_table(tmp_path / "flat.csv", ["x", "y"], [[i, "5.0"] for i in range(30)])
+    assert main(["train", "flat.csv", "--target", "y", "--task", "regression", "--quiet"]) == 2
+    assert "holds the same number (5.0) in every row" in one_error_line(capsys)
+
+
+def test_an_output_that_is_the_file_behind_standard_input_is_refused(houses, tmp_path):
+    import subprocess
+    import sys
+    assert main(["train", "houses.csv", "--target", "price", "--epochs", "1", "--quiet"]) == 0
+    before = (tmp_path / "houses.csv").read_bytes()
+    with open(tmp_path / "houses.csv", "rb") as stdin:
+        run = subprocess.run([sys.executable, "-m", "neuronet", "predict", "houses.nn", "-", "--out",
+                              "houses.csv"], stdin=stdin, capture_output=True, text=True,
+                             cwd=tmp_path)
+    assert run.returncode == 2 and "is the data file (standard input)" in run.stderr
+    assert (tmp_path / "houses.csv").read_bytes() == before
+
+
+def test_the_training_file_note_follows_the_file_not_its_name(houses, tmp_path, monkeypatch, capsys):
+    assert main(["train", "houses.csv", "--target", "price", "--epochs", "1", "--quiet"]) == 0
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "houses.csv").write_text((tmp_path / "houses.csv").read_text())
+    monkeypatch.chdir(tmp_path / "sub")
+    capsys.readouterr()
+    assert main(["evaluate", "../houses.nn", "houses.csv"]) == 0          # a copy: not the file
+    assert "note:" not in capsys.readouterr().err
+    assert main(["evaluate", "../houses.nn", "../houses.csv"]) == 0       # the file, named otherwise
+    assert "note: ../houses.csv is the data the model was trained on" in capsys.readouterr().err
+
+
+def test_every_command_shows_the_labels_as_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write_table(tmp_path / "codes.csv", ["a", "code"], [[i, "007" if i % 2 else "012"]
+                                                        for i in range(40)])
+    assert main(["train", "codes.csv", "--target", "code", "--epochs", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["classes"] == ["007", "012"]
+    assert main(["info", "codes.nn", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["classes"] == ["007", "012"]
+    assert main(["info", "codes.nn"]) == 0
+    assert "classes: 007, 012" in capsys.readouterr().out
+    assert main(["evaluate", "codes.nn", "codes.csv", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["classes"] == ["007", "012"]
+
+
+def test_repeated_missing_options_add_up_and_info_shows_them(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write_table(tmp_path / "t.csv", ["a", "kind", "y"],
+                [[i, ["None", "x"][i % 2], i % 2] for i in range(40)])
+    assert main(["train", "t.csv", "--target", "y", "--missing", "NA", "--missing", "?",
+                 "--epochs", "1", "--quiet"]) == 0
+    assert main(["info", "t.nn", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["missing"] == ["", "?", "na"]
+    assert main(["info", "t.nn"]) == 0
+    assert "texts read as missing (--missing): '', '?', 'na'" in capsys.readouterr().out
+
+
+def test_an_unknown_loss_is_named_before_its_fit_to_the_task(houses, capsys):
+    assert main(["train", "houses.csv", "--target", "price", "--loss", "mes"]) == 2
+    line = one_error_line(capsys)
+    assert "unknown loss 'mes'; known:" in line and "(did you mean mse?)" in line

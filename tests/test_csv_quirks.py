@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from neuronet.csvdata import CSVError, read_csv
+from neuronet.csvdata import CSVError, parse_csv_text, read_csv
 
 
 def write(tmp_path, text, name="d.csv"):
@@ -117,3 +117,13 @@ def test_standard_input_size_limit(stdin):
 def test_a_first_line_starting_with_hash_is_an_ordinary_header(tmp_path):
     t = read_csv(write(tmp_path, "# id,y\n1,x\n"))
     assert (t.columns, t.rows) == (["# id", "y"], [["1", "x"]])
+
+
+def test_unnamed_empty_trailing_columns_are_left_off():
+    table = parse_csv_text("area,size,y,,\n1,2,a,,\n3,4,b,,\n", "sheet.csv")
+    assert table.columns == ["area", "size", "y"] and table.rows == [["1", "2", "a"], ["3", "4", "b"]]
+    with pytest.raises(CSVError, match=r"^sheet.csv:3: column 4 holds a value \('7'\) but the header "
+                                       r"gives it no name$"):
+        parse_csv_text("area,size,y,,\n1,2,a,,\n3,4,b,7,\n", "sheet.csv")
+    with pytest.raises(CSVError, match=r"^sheet.csv:1: column 2 of the header has no name$"):
+        parse_csv_text("a,,b\n1,2,3\n", "sheet.csv")

@@ -27,7 +27,7 @@ def test_infer_task(values, task, expected):
 def test_infer_task_refusals():
     with pytest.raises(ValueError, match=r"only one class \('x'\)"):
         infer_task(["x", "x"])
-    with pytest.raises(ValueError, match=r"holds text \('b'\), so it cannot be a regression target"):
+    with pytest.raises(ValueError, match=r"holds text \('b' at row 1\), so it cannot be a regression target"):
         infer_task(["1", "b"], "regression")
 
 

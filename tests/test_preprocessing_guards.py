@@ -124,9 +124,8 @@ def test_currency_numbers_get_the_plain_numbers_hint():
     with pytest.raises(ValueError) as error:
         TabularPreprocessor().fit(table)
     message = str(error.value)
-    assert message.startswith("data.csv: column 1 ('price') has 200 different values in 200 "
-                              "training rows; its values look like numbers written with currency "
-                              "signs or thousands separators (e.g. '$1,234' at data.csv:2)")
+    assert message.startswith("data.csv: column 1 ('price') holds numbers written with currency or "
+                              "percent signs, or thousands separators (e.g. '$1,234' at data.csv:2)")
     assert "write them as plain numbers" in message and "--drop" not in message
 
 
@@ -189,3 +188,29 @@ def test_built_in_data_sets_are_unaffected(name):
     p = fit_without_warnings(table, inputs)
     assert p.categorical_columns_ == [] and p.numeric_columns_ == inputs
     assert np.isfinite(p.mean_).all() and np.isfinite(p.scale_).all()
+
+
+def test_numbers_written_as_text_are_refused_even_with_few_values():
+    rows = [(f"${50000 + 1000 * (i % 40):,}", f"{i}") for i in range(60)]     # 40 values in 60 rows
+    with pytest.raises(ValueError, match=r"^data.csv: column 1 \('income'\) holds numbers written "
+                                         r"with currency or percent signs"):
+        TabularPreprocessor().fit(csv_table(["income", "x"], rows))
+
+
+def test_decimal_commas_are_called_decimal_commas():
+    rows = [(f"{80 + i % 7},{i % 100:02d}", f"{i}") for i in range(60)]
+    with pytest.raises(ValueError) as error:
+        TabularPreprocessor().fit(csv_table(["weight", "x"], rows))
+    assert ("column 1 ('weight') holds numbers written with decimal commas (e.g. '80,00' at "
+            "data.csv:2); write them with a decimal point (80.93)") in str(error.value)
+
+
+def test_every_unusable_column_is_named_in_one_message():
+    rows = [(f"A-{i}", f"user{i}@example.org", f"${1000 + i:,}", "red") for i in range(200)]
+    with pytest.raises(ValueError) as error:
+        TabularPreprocessor().fit(csv_table(["id", "email", "income", "colour"], rows))
+    message = str(error.value)
+    assert message.startswith("data.csv: 3 columns cannot be learned from as they are: column 1 "
+                              "('id') has 200 different values")
+    assert "column 3 ('income') holds numbers written with currency" in message
+    assert message.endswith("leave them out of the inputs (neuronet train: --drop id,email)")

@@ -229,8 +229,15 @@ def parse_csv_text(text, source="<data>"):
             if all(not f.strip() for f in fields):
                 continue                                   # a blank line, or Excel's ",,,"
             if header is None:
-                header = _check_header(fields, source, start)
+                header, width = _check_header(fields, source, start), len(fields)
                 continue
+            if len(fields) == width > len(header):      # a spreadsheet's unnamed trailing columns
+                filled = [i for i, f in enumerate(fields[len(header):], len(header) + 1) if f.strip()]
+                if filled:
+                    raise CSVError(f"{source}:{start}: column {filled[0]} holds a value "
+                                   f"({fields[filled[0] - 1].strip()!r}) but the header gives it "
+                                   "no name")
+                fields = fields[:len(header)]
             if len(fields) != len(header):
                 raise CSVError(f"{source}:{start}: this row has {_count(len(fields), 'field')} but the "
                                f"header has {_count(len(header), 'column')}{_separator_hint(header)}")
@@ -251,7 +258,11 @@ def _count(n, word):
 
 
 def _check_header(fields, source, line):
+    """The column names; empty names at the end (a spreadsheet's trailing ``,,``) are left off,
+    and their cells must then be empty in every row."""
     names = [f.strip() for f in fields]
+    while names and not names[-1]:
+        names.pop()
     for i, n in enumerate(names, 1):
         if not n:
             raise CSVError(f"{source}:{line}: column {i} of the header has no name")

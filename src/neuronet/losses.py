@@ -17,6 +17,8 @@ by the sum of the weights, so a weight of 2 counts a sample twice.
 """
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 
 __all__ = ["Loss", "SSE", "MSE", "BinaryCrossEntropy", "CategoricalCrossEntropy",
@@ -194,4 +196,6 @@ def get_loss(loss):
         return loss
     if isinstance(loss, str) and loss in LOSSES:
         return LOSSES[loss]()
-    raise ValueError(f"unknown loss {loss!r}; known: {', '.join(sorted(LOSSES))}")
+    close = difflib.get_close_matches(str(loss), LOSSES, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise ValueError(f"unknown loss {loss!r}; known: {', '.join(sorted(LOSSES))}{hint}")

@@ -19,10 +19,11 @@ import numpy as np
 from . import metrics
 from .csvdata import MISSING, Table, parse_number
 from .layers import Dense, Dropout
+from .losses import get_loss
 from .network import Network
 from .optimizers import OPTIMIZERS
 from .preprocessing import (RowSource, TabularPreprocessor, _fast_numbers, mean_and_std,
-                            numeric_values)
+                            numbers_in_disguise, numeric_values)
 
 __all__ = ["Model", "TASKS", "infer_task", "parse_labels", "MAX_CLASSES_FROM_NUMBERS"]
 
@@ -89,29 +90,42 @@ def infer_task(values, task=None, where="the target column", rows_text=None):
     if task not in (None, "classification", "regression"):
         raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
     kind = _label_kind(values)
+    rows_text = rows_text or (lambda rows: f"row {rows[0]}" if len(rows) == 1 else
+                              f"rows {', '.join(map(str, rows[:8]))}")
     if task is None and kind == "str":
-        _refuse_stray_text(values, where, rows_text or (lambda rows: f"row {rows[0]}"))
+        _refuse_stray_text(values, where, rows_text)
     if task == "regression" or (task is None and kind != "str"):
         if kind == "str":
-            bad = next(v for v in values if parse_number(v) is None)
-            raise ValueError(f"{where} holds text ({bad!r}), so it cannot be a regression target")
+            bad = next(i for i, v in enumerate(values) if parse_number(v) is None)
+            raise ValueError(f"{where} holds text ({_shown(values[bad])!r} at {rows_text([bad])}), "
+                             "so it cannot be a regression target")
         numbers = _as_labels(values, "float")
         distinct = np.unique(numbers).size
         if (task == "regression" or kind == "float" or distinct > MAX_CLASSES_FROM_NUMBERS
                 or (distinct > 2 and distinct * 2 > len(values))):
             if distinct == 1:
-                raise ValueError(f"{where} holds the same number ({numbers[0]:g}) in every row; "
-                                 "there is nothing to learn")
+                raise ValueError(f"{where} holds the same number ({_shown(values[0])}) in every "
+                                 "row; there is nothing to learn")
             return "regression"
     distinct = np.unique(_as_labels(values, kind))
     if distinct.size < 2:
         raise ValueError(f"{where} has only one class ({distinct[0].item()!r}); a classifier needs "
                          "at least two")
     if task is None and distinct.size > MAX_CLASSES_FROM_NUMBERS and distinct.size * 2 > len(values):
+        disguise = numbers_in_disguise(values)
+        if disguise is not None:
+            i, text, _ = disguise
+            raise ValueError(f"{where} holds numbers written as text (e.g. {text!r} at "
+                             f"{rows_text([i])}); write them as plain numbers (1234.5) to predict "
+                             "them by regression")
         raise ValueError(f"{where} has {distinct.size} different labels in {len(values)} rows: a "
                          "classifier needs several rows per class. If they really are class labels, "
                          "say so with task='classification' (neuronet train: --task classification)")
     return "binary" if distinct.size == 2 else "multiclass"
+
+
+def _shown(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 def _refuse_stray_text(values, where, rows_text):
@@ -203,6 +217,8 @@ class Model:
             n_out = classes.size
             written = _labels_as_written(values, labels, classes)
         spec = TASKS[task]
+        if loss is not None:
+            get_loss(loss)                   # an unknown name: "unknown loss 'mes'; known: ..."
         if loss is not None and task == "regression" and loss not in REGRESSION_LOSSES:
             raise ValueError(f"loss {loss!r} does not suit a regression target; use one of "
                              f"{', '.join(REGRESSION_LOSSES)}")
@@ -361,7 +377,7 @@ class Model:
         p = self.preprocessor
         lines = [f"task: {self.task} (target column {self.target!r})"]
         if self.is_classifier:
-            lines.append(f"classes: {', '.join(map(str, self.classes_.tolist()))}")
+            lines.append(f"classes: {', '.join(self.labels_as_written())}")
         columns, features = len(p.columns_), p.n_features_out_
         lines.append(f"inputs: {columns} column{'s' * (columns != 1)} ({len(p.numeric_columns_)} "
                      f"numeric, {len(p.categorical_columns_)} categorical) -> {features} "

@@ -16,6 +16,7 @@ Rows may be given as
 """
 from __future__ import annotations
 
+import re
 import shlex
 
 import numpy as np
@@ -32,6 +33,8 @@ MAX_CATEGORIES_FLOOR = 50
 
 # What is taken out of a text value to see whether it is a number in disguise ("$1,234", "12 %").
 _NUMBER_DECORATION = str.maketrans("", "", "$€£%, \u00a0\u202f")
+#: A comma between digits that is not a thousands separator: "80,93", "1,5", "0,0625".
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,(?:\d{1,2}|\d{4,})")
 
 
 class RowSource:
@@ -229,27 +232,54 @@ def standardize(x, mean, scale):
     return (x * 0.5 - mean * 0.5) / (scale * 0.5)
 
 
-def check_not_identifier(source, name, values, distinct):
-    """Refuse a text column with too many different values to one-hot encode (see
-    :data:`MAX_CATEGORIES_FLOOR`): a ``ValueError`` naming the column, with a hint for numbers written
-    with currency signs or thousands separators."""
+def numbers_in_disguise(values, missing=MISSING):
+    """``(row, text, decimal_comma)`` when ``values`` are numbers written as text: at least 90% of the
+    present ones read as numbers once currency and percent signs, commas and spaces are removed, and
+    some are not plain numbers (``"$1,234"``, ``"12%"``, ``"80,93"``). ``decimal_comma`` says that a
+    comma separates decimals (``"80,93"``: not followed by exactly 3 digits). Else ``None``."""
+    present = [(i, _text(v)) for i, v in enumerate(values) if not is_missing(v, missing)]
+    numbers = [(i, t) for i, t in present if parse_number(t.translate(_NUMBER_DECORATION)) is not None]
+    decorated = [(i, t) for i, t in numbers if parse_number(t) is None]
+    if not decorated or len(numbers) < 0.9 * len(present):
+        return None
+    comma = next(((i, t) for i, t in decorated if _DECIMAL_COMMA.fullmatch(t)), None)
+    i, text = comma or decorated[0]
+    return i, text, comma is not None
+
+
+def _column_problem(source, name, values, distinct):
+    """Why a text column cannot be one-hot encoded as it is: ``(message, is_identifier)``, or None.
+
+    Numbers written as text belong in a numeric column; a column with more different values than
+    ``max(MAX_CATEGORIES_FLOOR, n_rows / 2)`` (an ID, a name, a date) is an identifier or free text.
+    """
+    disguise = numbers_in_disguise(values, source.missing)
+    column = source.column_text(name)
+    if disguise is not None:
+        i, text, decimal_comma = disguise
+        how = ("decimal commas" if decimal_comma else
+               "currency or percent signs, or thousands separators")
+        plain = "with a decimal point (80.93)" if decimal_comma else "as plain numbers (1234.5)"
+        return (f"{column} holds numbers written with {how} (e.g. {text!r} at {source.where(i)}); "
+                f"write them {plain} so that the column is read as numeric"), False
     n_rows = len(values)
     if distinct <= max(MAX_CATEGORIES_FLOOR, n_rows / 2):
-        return
-    column = f"{source.file_prefix}{source.column_text(name)}"
-    counts = f"has {distinct:,} different values in {n_rows:,} training rows"
-    present = [(i, _text(v)) for i, v in enumerate(values) if not is_missing(v, source.missing)]
-    numbers = [(i, text) for i, text in present
-               if parse_number(text.translate(_NUMBER_DECORATION)) is not None]
-    if present and len(numbers) >= 0.9 * len(present):
-        i, text = next(((i, t) for i, t in numbers if parse_number(t) is None), numbers[0])
-        raise ValueError(f"{column} {counts}; its values look like numbers written with currency "
-                         f"signs or thousands separators (e.g. {text!r} at {source.where(i)}); write "
-                         "them as plain numbers, without signs or separators, so that the column "
-                         "is read as numeric")
-    raise ValueError(f"{column} {counts}; one-hot encoding would make {distinct:,} features from a "
-                     "column that looks like an identifier or free text; leave it out of the inputs "
-                     f"(neuronet train: --drop {shlex.quote(name)})")
+        return None
+    return (f"{column} has {distinct:,} different values in {n_rows:,} training rows; one-hot "
+            f"encoding would make {distinct:,} features from a column that looks like an identifier "
+            "or free text"), True
+
+
+def _refuse_columns(source, problems):
+    """One ``ValueError`` for every column that cannot be learned from (see :func:`_column_problem`)."""
+    names = [shlex.quote(name) for name, (_, identifier) in problems if identifier]
+    drop = (f"; leave {'it' if len(names) == 1 else 'them'} out of the inputs (neuronet train: --drop "
+            f"{','.join(names)})" if names else "")
+    if len(problems) == 1:
+        return ValueError(f"{source.file_prefix}{problems[0][1][0]}{drop}")
+    listed = "; ".join(message for _, (message, _) in problems)
+    return ValueError(f"{source.file_prefix}{len(problems)} columns cannot be learned from as they "
+                      f"are: {listed}{drop}")
 
 
 class TabularPreprocessor:
@@ -295,8 +325,9 @@ class TabularPreprocessor:
             the categories of the categorical columns. Only category *names* come from them; the
             column kinds, means and scales are fitted on ``data`` alone.
 
-        A text column with more different values than ``max(MAX_CATEGORIES_FLOOR, n_rows / 2)``
-        (an ID, a name, a date, "$1,234") is refused with a ``ValueError`` naming it.
+        Text columns that cannot be learned from as they are, numbers written as text ("$1,234",
+        "80,93") and columns with more different values than ``max(MAX_CATEGORIES_FLOOR, n_rows / 2)``
+        (an ID, a name, a date), are refused together in one ``ValueError`` naming each.
         """
         source = RowSource(data, columns if not isinstance(data, Table) else None, self.missing)
         names = list(columns) if columns is not None else source.names
@@ -307,6 +338,7 @@ class TabularPreprocessor:
         if source.n_rows == 0:
             raise ValueError(f"{source.source}: there are no rows to learn from")
         numeric, means, scales, categorical, categories = [], [], [], [], []
+        problems = []                      # text columns that cannot be learned from as they are
         for name in names:
             if source.table is not None:
                 source.table.index(name)
@@ -323,12 +355,16 @@ class TabularPreprocessor:
                 scales.append(std if std > 0.0 else 1.0)
             else:
                 seen = {_text(v) for v in values}
-                check_not_identifier(source, name, values, len(seen))
+                problem = _column_problem(source, name, values, len(seen))
+                if problem is not None:
+                    problems.append((name, problem))
                 categorical.append(name)
                 if extra is not None and name in extra.names:
                     seen.update(_text(v) for v in extra.values(name)
                                 if not is_missing(v, self.missing))
                 categories.append(sorted(seen))
+        if problems:
+            raise _refuse_columns(source, problems)
         self.columns_ = names
         self.numeric_columns_ = numeric
         self.mean_ = np.array(means, dtype=np.float64)

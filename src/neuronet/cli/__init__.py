@@ -57,15 +57,12 @@ def build_parser():
 
 def _requested(argv):
     """``(subcommand, json)``: the first word of ``argv`` that is not an option (None if there is
-    none), and whether ``--json`` follows it, before any ``--``. Read from the raw words so that
-    errors argparse finds can still be reported as JSON."""
-    for i, word in enumerate(argv):
-        if not word.startswith("-"):
-            rest = argv[i + 1:]
-            if "--" in rest:
-                rest = rest[:rest.index("--")]
-            return word, "--json" in rest
-    return None, False
+    none), and whether ``--json`` is asked for anywhere before a ``--`` (also misplaced before the
+    command: that error is then reported as JSON too). Read from the raw words so that errors
+    argparse finds can still be reported as JSON."""
+    words = argv[:argv.index("--")] if "--" in argv else argv
+    word = next((w for w in words if not w.startswith("-")), None)
+    return word, "--json" in words
 
 
 def _did_you_mean(words, choices):
@@ -74,9 +71,24 @@ def _did_you_mean(words, choices):
     return f"; did you mean {', '.join(matches)}?" if matches else ""
 
 
+def _options(parser):
+    """The option strings a parser knows (``--target``, ``-h``, ...)."""
+    return [s for action in parser._actions for s in action.option_strings]   # no public API
+
+
 def _parse(parser, argv, word):
     """``parser.parse_args(argv)``, but an unknown option is reported by the subcommand's parser
     (argparse leaves it to the top-level one) and a missing or unknown subcommand in plain words."""
+    before = argv[:argv.index(word)] if word is not None else argv
+    top = _options(parser)
+    unknown = [w for w in before if w.startswith("-") and w.partition("=")[0] not in top]
+    if unknown:                   # e.g. `neuronet --json info m.nn`, `neuronet --versoin`
+        command = parser.commands.get(word)
+        if command is not None and all(w.partition("=")[0] in _options(command) for w in unknown):
+            raise _ArgumentError(command.prog, f"{' '.join(unknown)} goes after the command name: "
+                                               f"{command.prog} ... {' '.join(unknown)}")
+        raise _ArgumentError(parser.prog, f"unrecognized arguments: {' '.join(unknown)}"
+                                          f"{_did_you_mean(unknown, top)}")
     try:
         args, extras = parser.parse_known_args(argv)
     except _ArgumentError as err:
@@ -89,7 +101,7 @@ def _parse(parser, argv, word):
         raise _ArgumentError(parser.prog, f"unknown command {word!r}{hint}") from None
     if extras:
         command = parser.commands[args.command]
-        options = [s for action in command._actions for s in action.option_strings]  # no public API
+        options = _options(command)
         unknown = [w.partition("=")[0] for w in extras if w.startswith("-") and w != "--"]
         command.error(f"unrecognized arguments: {' '.join(extras)}{_did_you_mean(unknown, options)}")
     return args

@@ -13,7 +13,7 @@ from . import UsageError
 
 __all__ = ["command_parser", "read_data", "check_output_path", "print_json", "add_json_flag", "load_model",
            "ProgressBar", "positive_int", "non_negative_int", "non_negative_float", "fraction",
-           "number_text", "metric_text", "plural", "same_file"]
+           "number_text", "metric_text", "plural", "same_file", "class_names"]
 
 
 MODEL_HELP = "a model file written by `neuronet train`"
@@ -65,10 +65,30 @@ def check_output_path(path, option, inputs=(), stream_ok=False):
     if os.path.isdir(path):
         raise UsageError(f"{option} {path}: is a folder; give a file name")
     for label, source in inputs:
-        if source is not None and source != "-" and same_file(path, source):
-            raise UsageError(f"{option} {path}: is the {label} this command reads; writing there "
-                             "would overwrite it. Choose another file name")
+        if source == "-" and _is_stdin(path):
+            label += " (standard input)"
+        elif source is None or source == "-" or not same_file(path, source):
+            continue
+        raise UsageError(f"{option} {path}: is the {label} this command reads; writing there "
+                         "would overwrite it. Choose another file name")
     return path
+
+
+def _is_stdin(path):
+    """True if standard input is redirected from the file ``path`` (``< data.csv``)."""
+    try:
+        return os.path.exists(path) and os.path.samestat(os.fstat(sys.stdin.fileno()),
+                                                         os.stat(path))
+    except (OSError, ValueError, AttributeError):     # no real stdin (e.g. under a test runner)
+        return False
+
+
+def class_names(model):
+    """A classifier's labels for display and JSON: as the training file spelled them when that
+    differs from the parsed values ("007" rather than 7), else the values themselves."""
+    values = model.classes_.tolist()
+    written = model.labels_as_written()
+    return written if written != [str(c) for c in values] else values
 
 
 def same_file(a, b):

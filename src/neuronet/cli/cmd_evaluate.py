@@ -1,11 +1,12 @@
 """``neuronet evaluate``: score a saved model on labelled rows (loss, accuracy, confusion matrix, or MSE/MAE/R²)."""
 from __future__ import annotations
 
+import os
 import sys
 
 from . import UsageError
-from ._common import (add_json_flag, command_parser, load_model, metric_text, number_text, print_json,
-                      read_data, same_file)
+from ._common import (add_json_flag, class_names, command_parser, load_model, metric_text,
+                      number_text, print_json, read_data, same_file)
 
 
 def add_parser(subparsers):
@@ -24,8 +25,11 @@ def add_parser(subparsers):
 def _training_rows_note(model, data, n_rows):
     """A note when ``data`` is the very file the model was trained on: its score is not a test score."""
     trained = model.metadata.get("data") or {}
-    if trained.get("rows") != n_rows or not (trained.get("source") == data
-                                             or same_file(trained.get("source") or "", data)):
+    file = trained.get("file", trained.get("source"))   # (older models: the name as typed)
+    if trained.get("rows") != n_rows:
+        return None
+    if not (same_file(file, data) if file and os.path.isfile(data) else
+            trained.get("source") == data and not os.path.isfile(data)):     # a built-in data set
         return None
     test = (model.metadata.get("metrics") or {}).get("test")
     held = f"; the held-out test rows scored {metric_text(test)} at training" if test else ""
@@ -44,6 +48,8 @@ def run(args):
     result = model.evaluate(table, args.target)
     result = {"command": "evaluate", "model": args.model, "data": shown,
               "target": args.target or model.target, "task": model.task, **result}
+    if model.is_classifier:
+        result["classes"] = class_names(model)
     note = _training_rows_note(model, args.data, result["n_rows"])
     if note:
         result["note"] = note

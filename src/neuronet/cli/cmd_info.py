@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import math
 
-from ._common import add_json_flag, command_parser, load_model, metric_text, print_json
+from ..csvdata import MISSING
+from ._common import add_json_flag, class_names, command_parser, load_model, metric_text, print_json
 
 
 def add_parser(subparsers):
@@ -38,7 +39,8 @@ def run(args):
     if isinstance(obj, Model):
         p = obj.preprocessor
         result.update(task=obj.task, target=obj.target,
-                      classes=None if obj.classes_ is None else obj.classes_.tolist(),
+                      classes=None if obj.classes_ is None else class_names(obj),
+                      missing=sorted(p.missing),
                       columns=p.columns_, numeric_columns=p.numeric_columns_,
                       categorical_columns=dict(zip(p.categorical_columns_, p.categories_)),
                       training=obj.metadata.get("training"), metrics=obj.metadata.get("metrics"),
@@ -54,6 +56,8 @@ def run(args):
         if result["categorical_columns"]:
             for name, cats in result["categorical_columns"].items():
                 print(f"  one-hot {name!r}: {', '.join(cats)}")
+        if p.missing != MISSING:
+            print(f"texts read as missing (--missing): {', '.join(map(repr, result['missing']))}")
         dropped = (result["data"] or {}).get("dropped")
         if dropped:
             print(f"left out of the inputs (--drop): {', '.join(dropped)}")

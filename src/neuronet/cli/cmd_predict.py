@@ -10,7 +10,8 @@ import numpy as np
 
 from . import UsageError
 from .._files import atomic_write
-from ._common import add_json_flag, check_output_path, command_parser, load_model, print_json, read_data
+from ._common import (add_json_flag, check_output_path, class_names, command_parser, load_model,
+                      print_json, read_data)
 
 
 def add_parser(subparsers):
@@ -44,11 +45,10 @@ def run(args):
     table, _, shown = read_data(args.data)
     labels = model.predict(table)
     proba = model.predict_proba(table) if args.proba else None
-    classes = model.classes_.tolist() if model.is_classifier else None
-    if classes is not None and model.labels_as_written() != [str(c) for c in classes]:
+    classes = class_names(model) if model.is_classifier else None
+    if classes is not None and classes != model.classes_.tolist():
         # The labels as the training file wrote them ("007", "1.0"), not as parsed (7, 1).
-        labels = np.asarray(model.labels_as_written())[np.searchsorted(model.classes_, labels)]
-        classes = model.labels_as_written()
+        labels = np.asarray(classes)[np.searchsorted(model.classes_, labels)]
     header = [model.target]
     if proba is not None:
         header += [f"proba_{c}" for c in classes]

@@ -14,9 +14,9 @@ import sys
 import numpy as np
 
 from . import UsageError
-from ._common import (ProgressBar, add_json_flag, check_output_path, command_parser, fraction,
-                      metric_text, non_negative_float, non_negative_int, plural, positive_float,
-                      positive_int, print_json, read_data)
+from ._common import (ProgressBar, add_json_flag, check_output_path, class_names, command_parser,
+                      fraction, metric_text, non_negative_float, non_negative_int, plural,
+                      positive_float, positive_int, print_json, read_data)
 
 EXIT_USAGE = 2
 EXIT_DIVERGED = 3
@@ -42,10 +42,10 @@ def add_parser(subparsers):
                    help="the column to predict (default for built-in data sets: their target)")
     p.add_argument("--task", choices=["classification", "regression"],
                    help="override the task inferred from the target column")
-    p.add_argument("--missing", metavar="WORDS",
+    p.add_argument("--missing", metavar="WORDS", action="append",
                    help="the texts that mean a missing value, comma-separated; an empty cell always "
                         "does (default: NA,N/A,NaN,null,none,?,-). Give fewer when one of them is a "
-                        "real category, e.g. --missing NA; kept with the model")
+                        "real category, e.g. --missing NA; may be repeated; kept with the model")
     p.add_argument("--drop", action="append", metavar="COLUMNS",
                    help="leave these columns out of the inputs, comma-separated (e.g. id,name); "
                         "may be repeated")
@@ -200,7 +200,7 @@ def run(args):
         left = " left after --drop" if dropped else ""
         raise UsageError(f"{shown}: the target {target!r} is the only column{left}; there is nothing "
                          "to learn from")
-    missing = MISSING if args.missing is None else missing_words(args.missing)
+    missing = MISSING if args.missing is None else missing_words(",".join(args.missing))
     source = RowSource(table, missing=missing)
     values = source.values(target)
     source.check_no_missing(target, values)
@@ -224,7 +224,9 @@ def run(args):
                             learning_rate=args.lr, weight_decay=args.weight_decay,
                             dropout=args.dropout, dtype=args.dtype,
                             seed=args.seed, exclude=dropped, missing=missing)
-    model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns)}
+    model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns),
+                              "file": os.path.abspath(args.data) if os.path.isfile(args.data)
+                              else None}
     if dropped:
         model.metadata["data"]["dropped"] = dropped
     if test_table is not None:
@@ -251,7 +253,7 @@ def run(args):
         progress.close()
 
     result = {"command": "train", "data": shown, "target": target, "task": task,
-              "classes": [c.item() for c in model.classes_] if classifier else None,
+              "classes": class_names(model) if classifier else None,
               "inputs": len(model.preprocessor.columns_), "features": model.network.n_inputs,
               "parameters": model.network.n_parameters,
               "rows": {"train": model.metadata["training"]["n_train_rows"],
