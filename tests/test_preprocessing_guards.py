@@ -8,7 +8,8 @@ import pytest
 import neuronet as nn
 from neuronet import datasets
 from neuronet.csvdata import parse_csv_text
-from neuronet.preprocessing import MAX_CATEGORIES_FLOOR, TabularPreprocessor
+from neuronet.columns import MAX_CATEGORIES_FLOOR
+from neuronet.preprocessing import TabularPreprocessor
 
 
 def csv_table(columns, rows, name="data.csv"):

@@ -1,0 +1,105 @@
+"""Checks and arithmetic for single columns: numbers written as text, identifier-like text columns,
+and means and scales that cannot overflow.
+
+:class:`~neuronet.preprocessing.TabularPreprocessor` uses these when it is fitted: a text column is
+one-hot encoded only if it can be learned from, and a numeric column is standardized with a mean and
+scale that stay finite for any finite values.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+
+import numpy as np
+
+from .csvdata import MISSING, is_missing, parse_number
+
+__all__ = ["MAX_CATEGORIES_FLOOR", "mean_and_std", "standardize", "numbers_in_disguise"]
+
+#: A text column may have up to this many categories whatever the number of rows (beyond it, at most
+#: one per two training rows). A one-hot feature is learned from the rows of its category, so it needs
+#: several of them; a column with about one value per row (an ID, a name, an e-mail, a date) gives
+#: one useless feature per row, and a table of n rows then needs about n * n numbers.
+MAX_CATEGORIES_FLOOR = 50
+
+# What is taken out of a text value to see whether it is a number in disguise ("$1,234", "12 %").
+_NUMBER_DECORATION = str.maketrans("", "", "$€£%, \u00a0\u202f")
+#: A comma between digits that is not a thousands separator: "80,93", "1,5", "0,0625".
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,(?:\d{1,2}|\d{4,})")
+
+
+def _text(value):
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def mean_and_std(x):
+    """Mean and standard deviation of the finite values ``x``, free of overflow and underflow.
+
+    ``x.std()`` squares the deviations, which overflows near 1e155 and underflows to 0 near 1e-160.
+    Here ``x`` is first scaled by a power of two that brings its largest magnitude into [0.5, 1),
+    and the results are scaled back. A power of two scales exactly, so for ordinary values the
+    results are those of ``x.mean()`` and ``x.std()``, bit for bit.
+    """
+    largest = float(np.max(np.abs(x)))
+    if largest == 0.0:
+        return 0.0, 0.0
+    exponent = int(np.frexp(largest)[1])
+    with np.errstate(under="ignore"):             # values below 2**-1074 of the largest: negligible
+        y = np.ldexp(x, -exponent)
+    return float(np.ldexp(y.mean(), exponent)), float(np.ldexp(y.std(), exponent))
+
+
+def standardize(x, mean, scale):
+    """``(x - mean) / scale``, computed on halves so that ``x - mean`` cannot overflow when both are
+    near the largest float (halving is exact: ordinary values give the same bits)."""
+    return (x * 0.5 - mean * 0.5) / (scale * 0.5)
+
+
+def numbers_in_disguise(values, missing=MISSING):
+    """``(row, text, decimal_comma)`` when ``values`` are numbers written as text: at least 90% of the
+    present ones read as numbers once currency and percent signs, commas and spaces are removed, and
+    some are not plain numbers (``"$1,234"``, ``"12%"``, ``"80,93"``). ``decimal_comma`` says that a
+    comma separates decimals (``"80,93"``: not followed by exactly 3 digits). Else ``None``."""
+    present = [(i, _text(v)) for i, v in enumerate(values) if not is_missing(v, missing)]
+    numbers = [(i, t) for i, t in present if parse_number(t.translate(_NUMBER_DECORATION)) is not None]
+    decorated = [(i, t) for i, t in numbers if parse_number(t) is None]
+    if not decorated or len(numbers) < 0.9 * len(present):
+        return None
+    comma = next(((i, t) for i, t in decorated if _DECIMAL_COMMA.fullmatch(t)), None)
+    i, text = comma or decorated[0]
+    return i, text, comma is not None
+
+
+def _column_problem(source, name, values, distinct):
+    """Why a text column cannot be one-hot encoded as it is: ``(message, is_identifier)``, or None.
+
+    Numbers written as text belong in a numeric column; a column with more different values than
+    ``max(MAX_CATEGORIES_FLOOR, n_rows / 2)`` (an ID, a name, a date) is an identifier or free text.
+    """
+    disguise = numbers_in_disguise(values, source.missing)
+    column = source.column_text(name)
+    if disguise is not None:
+        i, text, decimal_comma = disguise
+        how = ("decimal commas" if decimal_comma else
+               "currency or percent signs, or thousands separators")
+        plain = "with a decimal point (80.93)" if decimal_comma else "as plain numbers (1234.5)"
+        return (f"{column} holds numbers written with {how} (e.g. {text!r} at {source.where(i)}); "
+                f"write them {plain} so that the column is read as numeric"), False
+    n_rows = len(values)
+    if distinct <= max(MAX_CATEGORIES_FLOOR, n_rows / 2):
+        return None
+    return (f"{column} has {distinct:,} different values in {n_rows:,} training rows; one-hot "
+            f"encoding would make {distinct:,} features from a column that looks like an identifier "
+            "or free text"), True
+
+
+def _refuse_columns(source, problems):
+    """One ``ValueError`` for every column that cannot be learned from (see :func:`_column_problem`)."""
+    names = [shlex.quote(name) for name, (_, identifier) in problems if identifier]
+    drop = (f"; leave {'it' if len(names) == 1 else 'them'} out of the inputs (neuronet train: --drop "
+            f"{','.join(names)})" if names else "")
+    if len(problems) == 1:
+        return ValueError(f"{source.file_prefix}{problems[0][1][0]}{drop}")
+    listed = "; ".join(message for _, (message, _) in problems)
+    return ValueError(f"{source.file_prefix}{len(problems)} columns cannot be learned from as they "
+                      f"are: {listed}{drop}")
