@@ -48,9 +48,12 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"neuronet {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
+    from ._common import add_json_flag
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if module.name.startswith("cmd_"):
             importlib.import_module(f"{__name__}.{module.name}").add_parser(subparsers)
+    for command in subparsers.choices.values():    # every command takes --json, listed last
+        add_json_flag(command)
     parser.commands = subparsers.choices           # name -> that subcommand's parser
     return parser
 

@@ -20,13 +20,16 @@ MODEL_HELP = "a model file written by `neuronet train`"
 DATA_HELP = "CSV file, or a built-in data set name"
 
 
-def command_parser(subparsers, name, summary, description, model=None, data=None):
-    """The parser of one subcommand: ``summary`` in `neuronet --help`, ``description`` in its own.
+def command_parser(subparsers, name, run, summary, description, model=None, data=None):
+    """The parser of one subcommand, which ``run(args)`` carries out: ``summary`` in `neuronet
+    --help`, ``description`` in its own.
 
     ``model`` and ``data`` (help texts, or True for the usual one) add the positional MODEL and DATA
-    arguments, in that order.
+    arguments, in that order. Every command also gets ``--json``, added last by
+    :func:`neuronet.cli.build_parser` so that it ends each command's list of options.
     """
     p = subparsers.add_parser(name, help=summary, description=description)
+    p.set_defaults(func=run)
     if model:
         p.add_argument("model", metavar="MODEL", help=MODEL_HELP if model is True else model)
     if data:

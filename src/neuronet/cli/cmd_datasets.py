@@ -1,16 +1,14 @@
 """``neuronet datasets``: the data sets shipped inside the package (usable wherever a CSV file goes)."""
 from __future__ import annotations
 
-from ._common import add_json_flag, command_parser, print_json
+from ._common import command_parser, print_json
 
 
 def add_parser(subparsers):
-    p = command_parser(
-        subparsers, "datasets", summary="list the built-in data sets",
+    command_parser(
+        subparsers, "datasets", run, summary="list the built-in data sets",
         description="List the data sets shipped with neuronet. Use a name wherever a CSV file goes: "
                     "`neuronet train digits`. Attribution and licences: neuronet/datasets/README.md.")
-    add_json_flag(p)
-    p.set_defaults(func=run)
 
 
 def run(args):

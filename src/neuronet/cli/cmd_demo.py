@@ -11,12 +11,13 @@ from ..network import Network
 from ..neuron import Neuron
 from ..optimizers import SGD
 from . import UsageError
-from ._common import add_json_flag, command_parser, non_negative_int, positive_int, print_json
+from ._common import command_parser, non_negative_int, positive_int, print_json
 
 
 def add_parser(subparsers):
     p = command_parser(
-        subparsers, "demo", summary="the tutorial's single neuron, then a hidden layer learning XOR",
+        subparsers, "demo", run,
+        summary="the tutorial's single neuron, then a hidden layer learning XOR",
         description="Train the tutorial's single neuron on its four examples, show it a new "
                     "situation [1, 0, 0], then train a network with a hidden layer on XOR.")
     p.add_argument("--iterations", type=positive_int, default=10_000, metavar="N",
@@ -25,8 +26,6 @@ def add_parser(subparsers):
     p.add_argument("--ask", action="store_true",
                    help="ask for the new situation on standard input instead of using [1, 0, 0] "
                         "(three numbers, e.g. 1 0 0, 1, 0, 0 or [1, 0, 0])")
-    add_json_flag(p)
-    p.set_defaults(func=run)
 
 
 #: Brackets and commas around the numbers (as the demo prints them) are read as spaces.

@@ -5,21 +5,20 @@ import os
 import sys
 
 from . import UsageError
-from ._common import (add_json_flag, class_names, command_parser, load_model, metric_text,
+from ._common import (class_names, command_parser, load_model, metric_text,
                       number_text, print_json, read_data, same_file)
 
 
 def add_parser(subparsers):
     p = command_parser(
-        subparsers, "evaluate", summary="score a saved model on a CSV file or built-in data set",
+        subparsers, "evaluate", run,
+        summary="score a saved model on a CSV file or built-in data set",
         description="Score MODEL on the rows of DATA, which must hold the target column: the loss and, "
                     "for a classifier, the accuracy and the confusion matrix; for regression the "
                     "MSE, MAE and R².",
         model=True, data=True)
     p.add_argument("--target", metavar="COLUMN",
                    help="the column holding the true values (default: the model's target)")
-    add_json_flag(p)
-    p.set_defaults(func=run)
 
 
 def _training_rows_note(model, data, n_rows):

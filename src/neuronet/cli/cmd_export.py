@@ -4,12 +4,13 @@ from __future__ import annotations
 import sys
 
 from . import UsageError
-from ._common import add_json_flag, check_output_path, command_parser, load_model, print_json
+from ._common import check_output_path, command_parser, load_model, print_json
 
 
 def add_parser(subparsers):
     p = command_parser(
-        subparsers, "export", summary="write a trained model as an ONNX file (needs neuronet[onnx])",
+        subparsers, "export", run,
+        summary="write a trained model as an ONNX file (needs neuronet[onnx])",
         description="Write MODEL (a file made by 'neuronet train') as an ONNX file that onnxruntime "
                     "runs on raw rows: input 'X' holds the numeric columns, in the order this "
                     "command prints (plus one string input per categorical column, if any); "
@@ -17,8 +18,6 @@ def add_parser(subparsers):
                     "'label' and 'probabilities', regressors 'prediction'.",
         model="the model file to export")
     p.add_argument("out", metavar="OUT.onnx", help="where to write the ONNX file")
-    add_json_flag(p)
-    p.set_defaults(func=run)
 
 
 def run(args, stdout=None):

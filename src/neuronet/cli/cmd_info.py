@@ -4,18 +4,17 @@ from __future__ import annotations
 import math
 
 from ..csvdata import MISSING
-from ._common import add_json_flag, class_names, command_parser, load_model, metric_text, print_json
+from ._common import class_names, command_parser, load_model, metric_text, print_json
 
 
 def add_parser(subparsers):
-    p = command_parser(
-        subparsers, "info", summary="describe a saved model: layers, parameters, settings, metrics",
+    command_parser(
+        subparsers, "info", run,
+        summary="describe a saved model: layers, parameters, settings, metrics",
         description="Check MODEL completely (checksums, versions, architecture) and summarize it: "
                     "task and labels, input columns and preprocessing, layers with shapes and "
                     "parameter counts, training settings and the final metrics.",
         model="a model file")
-    add_json_flag(p)
-    p.set_defaults(func=run)
 
 
 def run(args):

@@ -10,13 +10,13 @@ import numpy as np
 
 from . import UsageError
 from .._files import atomic_write
-from ._common import (add_json_flag, check_output_path, class_names, command_parser, load_model,
+from ._common import (check_output_path, class_names, command_parser, load_model,
                       print_json, read_data)
 
 
 def add_parser(subparsers):
     p = command_parser(
-        subparsers, "predict", summary="predict the target for every row of a CSV file",
+        subparsers, "predict", run, summary="predict the target for every row of a CSV file",
         description="Predict the target of every row of DATA with MODEL and write CSV: one row per "
                     "input row, in order, with a header. The column is named after the model's "
                     "target; --proba adds one column per class, 'proba_<label>'. DATA needs the "
@@ -28,8 +28,6 @@ def add_parser(subparsers):
                    help="write the CSV to FILE (default, or '-': standard output). A symbolic link "
                         "keeps pointing to its target, which gets the CSV; a FIFO or device such "
                         "as /dev/stdout is written straight into")
-    add_json_flag(p)
-    p.set_defaults(func=run)
 
 
 def run(args):

@@ -14,7 +14,7 @@ import sys
 import numpy as np
 
 from . import UsageError
-from ._common import (ProgressBar, add_json_flag, check_output_path, class_names, command_parser,
+from ._common import (ProgressBar, check_output_path, class_names, command_parser,
                       fraction, metric_text, non_negative_float, non_negative_int, plural,
                       positive_float, positive_int, print_json, read_data)
 
@@ -28,7 +28,8 @@ PLOT_FORMATS = (".png", ".svg", ".pdf")
 
 def add_parser(subparsers):
     p = command_parser(
-        subparsers, "train", summary="train a network on a CSV file or a built-in data set and save it",
+        subparsers, "train", run,
+        summary="train a network on a CSV file or a built-in data set and save it",
         description="Train a network to predict one column (--target) of a CSV file from the other "
                     "columns. DATA is a CSV file with a header row, or a built-in data set "
                     "(see `neuronet datasets`). The task (binary, multi-class, regression) is "
@@ -85,8 +86,6 @@ def add_parser(subparsers):
     p.add_argument("--out", metavar="MODEL", help="model file to write (default: DATA's name + .nn "
                                                   "in the current folder)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no report, errors only")
-    add_json_flag(p)
-    p.set_defaults(func=run)
 
 
 def _hidden(text):
