@@ -16,7 +16,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_sp
 from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
-from sklearn.utils.class_weight import compute_sample_weight  # noqa: E402
+from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight  # noqa: E402
 
 import neuronet as nn  # noqa: E402
 from neuronet.sklearn import NeuronetClassifier, NeuronetRegressor  # noqa: E402
@@ -211,6 +211,41 @@ def test_coefs_are_views_of_the_network(iris):
     clf.intercepts_[-1][...] = 0.0
     np.testing.assert_allclose(clf.predict_proba(X), 1 / 3)
 
+
+
+def test_assigning_coefs_and_intercepts_changes_the_network_like_mlp(iris):
+    X, y = iris
+    clf = NeuronetClassifier((5,), max_iter=3, random_state=0).fit(X, y)
+    mlp_style = MLPClassifier((5,), max_iter=3, random_state=0).fit(X, y)
+    clf.coefs_[1] = np.zeros((5, 3))               # item assignment, as MLP code does it
+    clf.intercepts_ = [np.zeros(5), np.array([0.0, 0.0, 0.0])]
+    np.testing.assert_allclose(clf.predict_proba(X), 1 / 3)
+    clf.coefs_ = mlp_style.coefs_                  # transplant weights from an MLPClassifier
+    clf.intercepts_ = mlp_style.intercepts_
+    np.testing.assert_allclose(clf.predict_proba(X), mlp_style.predict_proba(X), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"coefs_\[0\] has shape \(4, 5\); cannot assign .* \(5, 4\)"):
+        clf.coefs_[0] = np.zeros((5, 4))
+    with pytest.raises(ValueError, match="intercepts_ needs 2 arrays, one per layer; got 1"):
+        clf.intercepts_ = [np.zeros(5)]
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        clf.coefs_[1] = np.full((5, 3), np.nan)
+
+
+def test_balanced_class_weight_counts_sample_weights_like_sklearn(iris):
+    X, y = iris
+    w = np.where(y == 0, 3.0, 1.0)
+    kw = dict(hidden_layer_sizes=(6,), max_iter=20, random_state=0)
+    balanced = NeuronetClassifier(class_weight="balanced", **kw).fit(X, y, sample_weight=w)
+    per_class = compute_class_weight("balanced", classes=np.unique(y), y=y, sample_weight=w)
+    explicit = NeuronetClassifier(**kw).fit(X, y, sample_weight=w * per_class[y])
+    np.testing.assert_allclose(balanced.predict_proba(X), explicit.predict_proba(X), rtol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.dtype("float32"), np.float32, "float32"])
+def test_dtype_accepts_numpy_spellings(iris, dtype):
+    X, y = iris
+    clf = NeuronetClassifier((4,), max_iter=2, dtype=dtype, random_state=0).fit(X, y)
+    assert clf.network_.dtype == np.float32 and clf.predict_proba(X).dtype == np.float32
 
 # --------------------------------------------------------------------------------------------------
 # MLPClassifier compatibility
@@ -423,6 +458,12 @@ def test_per_layer_activations_and_dropout_build_the_network(iris):
     (dict(learning_rate="cyclic"), "learning_rate must be one of"),
     (dict(dtype="float16"), "dtype must be 'float64', 'float32' or None"),
     (dict(class_weight="auto"), "class_weight must be None, 'balanced' or a dict"),
+    (dict(class_weight={0: -1.0}), r"class_weight\[0\] must be a finite number >= 0, got -1.0"),
+    (dict(class_weight={0: np.nan}), r"class_weight\[0\] must be a finite number >= 0, got nan"),
+    (dict(learning_rate_init=np.inf), "learning_rate_init must be a finite number, got inf"),
+    (dict(activation="softmax"), "'softmax' is an output activation, not one for hidden layers"),
+    (dict(early_stopping=True, validation_fraction=0.01),
+     "early_stopping: validation_fraction=0.01 of 150 rows cannot hold every class"),
 ])
 def test_bad_parameters_name_themselves(iris, params, message):
     X, y = iris
@@ -451,3 +492,26 @@ def test_errors_users_of_sklearn_expect(iris):
         NeuronetClassifier().fit(X, X[:, 0])
     with pytest.raises(ValueError, match="Input X contains NaN"):
         NeuronetRegressor().fit(np.full((3, 2), np.nan), [1.0, 2.0, 3.0])
+
+
+def test_mistakes_name_the_argument_at_fault(iris):
+    X, y = iris
+    with pytest.raises(TypeError, match=r"class_weight\[0\] must be a number, got '2'"):
+        NeuronetClassifier(class_weight={0: "2"}).fit(X, y)
+    with pytest.raises(ValueError, match="y must hold numbers for a regressor, got text such as '1.5'"):
+        NeuronetRegressor().fit(X, np.array(["1.5"] * len(y)))
+    indicators = np.eye(4, dtype=int)[np.arange(len(y)) % 4]
+    with pytest.raises(ValueError, match=r"classes=array\(\[0, 1\]\) does not match y: .* column indices"):
+        NeuronetClassifier().partial_fit(X, indicators, classes=[0, 1])
+    assert NeuronetClassifier(max_iter=1).partial_fit(X, indicators, classes=range(4)).classes_.tolist() == [0, 1, 2, 3]
+
+
+def test_sparse_input_is_refused_with_the_dense_fix(iris):
+    sparse = pytest.importorskip("scipy.sparse")
+    X, y = iris
+    with pytest.raises(TypeError, match=r"needs dense X, got a scipy sparse matrix \(150, 4\): call "
+                                        r"X.toarray\(\), or in a ColumnTransformer set sparse_threshold=0"):
+        NeuronetClassifier().fit(sparse.csr_matrix(X), y)
+    clf = NeuronetClassifier((4,), max_iter=2, random_state=0).fit(X, y)
+    with pytest.raises(TypeError, match="needs dense X"):
+        clf.predict(sparse.csr_matrix(X))

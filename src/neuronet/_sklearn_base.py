@@ -28,8 +28,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E40
 
 __all__ = ["NeuronetEstimator"]
 
-_FIT_DTYPES = {"float64": np.float64, "float32": np.float32, np.float64: np.float64,
-               np.float32: np.float32, None: (np.float64, np.float32)}
+_FIT_DTYPES = {"float64": np.float64, "float32": np.float32, None: (np.float64, np.float32)}
 
 
 class NeuronetEstimator(BaseEstimator):
@@ -56,13 +55,29 @@ class NeuronetEstimator(BaseEstimator):
     # Familiar views of the fitted network
     @property
     def coefs_(self):
-        """Weight matrices, layer by layer, each ``(n_in, n_out)``: views into ``network_``."""
-        return [layer.weights for layer in self.network_.layers if isinstance(layer, Dense)]
+        """Weight matrices, layer by layer, each ``(n_in, n_out)``: views into ``network_``.
+
+        Writing changes the network, as with MLPClassifier: ``coefs_[0] = W``, ``coefs_ = [...]``
+        and ``coefs_[0][:] = W`` all copy into it (same shapes only).
+        """
+        return _WriteThroughList("coefs_", self._dense_arrays("weights"))
+
+    @coefs_.setter
+    def coefs_(self, arrays):
+        _WriteThroughList("coefs_", self._dense_arrays("weights")).assign_all(arrays)
 
     @property
     def intercepts_(self):
-        """Bias vectors, layer by layer, each ``(n_out,)``: views into ``network_``."""
-        return [layer.bias for layer in self.network_.layers if isinstance(layer, Dense)]
+        """Bias vectors, layer by layer, each ``(n_out,)``: views into ``network_`` (writable)."""
+        return _WriteThroughList("intercepts_", self._dense_arrays("bias"))
+
+    @intercepts_.setter
+    def intercepts_(self, arrays):
+        _WriteThroughList("intercepts_", self._dense_arrays("bias")).assign_all(arrays)
+
+    def _dense_arrays(self, name):
+        check_is_fitted(self)
+        return [getattr(layer, name) for layer in self.network_.layers if isinstance(layer, Dense)]
 
     # ----------------------------------------------------------------------------------------------
     # Building the network
@@ -132,7 +147,8 @@ class NeuronetEstimator(BaseEstimator):
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
         first = not hasattr(self, "network_") or not (self.warm_start or incremental)
-        dtype = _FIT_DTYPES[self.dtype] if first else self.network_.dtype
+        dtype = _FIT_DTYPES[dtype_name(self.dtype)] if first else self.network_.dtype
+        _refuse_sparse(self, X)
         X, y = validate_data(self, X, y, reset=first, dtype=dtype, multi_output=True,
                              y_numeric=not self._stratify)
         y, Y = self._encode_y(y, reset=first, incremental=incremental)
@@ -170,8 +186,13 @@ class NeuronetEstimator(BaseEstimator):
         stratify = y if self._stratify and y.ndim == 1 else None
         arrays = [X, Y, y] if w is None else [X, Y, y, w]
         seed = int(self.network_.rng.integers(np.iinfo(np.int32).max))
-        parts = train_test_split(*arrays, test_size=self.validation_fraction, random_state=seed,
-                                 stratify=stratify)
+        try:
+            parts = train_test_split(*arrays, test_size=self.validation_fraction,
+                                     random_state=seed, stratify=stratify)
+        except ValueError as err:  # a stratified split needs a row of every class on each side
+            raise ValueError(f"early_stopping: validation_fraction={self.validation_fraction!r} of "
+                             f"{X.shape[0]} rows cannot hold every class on both sides of the "
+                             f"split ({err}); increase validation_fraction or give more rows") from None
         train, val = parts[0::2], parts[1::2]
         if val[0].shape[0] < 2:
             raise ValueError("The validation set is too small. Increase 'validation_fraction' or "
@@ -192,8 +213,51 @@ class NeuronetEstimator(BaseEstimator):
     def _forward(self, X):
         """The network's outputs for validated ``X``: ``(n_samples, n_outputs_)``."""
         check_is_fitted(self)
+        _refuse_sparse(self, X)
         X = validate_data(self, X, reset=False, dtype=self.network_.dtype)
         return self.network_.predict(X)
+
+
+class _WriteThroughList(list):
+    """The list ``coefs_`` / ``intercepts_`` return: assigning an item copies into the network."""
+
+    def __init__(self, name, arrays):
+        super().__init__(arrays)
+        self._name = name
+
+    def __setitem__(self, index, value):
+        if isinstance(index, slice):
+            raise TypeError(f"{self._name}[a:b] = ... is not supported; assign one layer at a time "
+                            f"or the whole list ({self._name} = [...])")
+        target = self[index]
+        value = np.asarray(value)
+        if value.shape != target.shape:
+            raise ValueError(f"{self._name}[{index}] has shape {target.shape}; cannot assign an "
+                             f"array of shape {value.shape} (the network's shapes are fixed: fit "
+                             "afresh to change them)")
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"{self._name}[{index}]: the new values contain NaN or infinity")
+        target[...] = value
+
+    def assign_all(self, arrays):
+        arrays = list(arrays)
+        if len(arrays) != len(self):
+            raise ValueError(f"{self._name} needs {len(self)} arrays, one per layer; got {len(arrays)}")
+        for index, value in enumerate(arrays):
+            self[index] = value
+
+
+def dtype_name(dtype):
+    """``"float64"``, ``"float32"`` or ``None`` for the ``dtype`` parameter (a str or numpy dtype)."""
+    return None if dtype is None else np.dtype(dtype).name
+
+
+def _refuse_sparse(estimator, X):
+    if hasattr(X, "tocsr") and hasattr(X, "nnz"):  # scipy.sparse, without importing scipy here
+        raise TypeError(f"{type(estimator).__name__} needs dense X, got a scipy sparse matrix "
+                        f"{X.shape}: call X.toarray(), or in a ColumnTransformer set "
+                        "sparse_threshold=0 (or OneHotEncoder(sparse_output=False)) so it "
+                        "returns dense arrays")
 
 
 def _check_sample_weight(sample_weight, n_samples, dtype):

@@ -30,8 +30,10 @@ def _positive_int(name, value):
 
 def _real_in(low, high, low_closed=True, high_closed=False):
     def rule(name, value):
-        if not _is_real(value) or not np.isfinite(value):
+        if not _is_real(value):
             raise TypeError(f"{name} must be a real number, got {value!r}")
+        if not np.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
         ok_low = value >= low if low_closed else value > low
         ok_high = high is None or (value <= high if high_closed else value < high)
         if not (ok_low and ok_high):
@@ -82,14 +84,25 @@ def _random_state(name, value):
 
 
 def _dtype(name, value):
-    if value not in (None, "float64", "float32", np.float64, np.float32):
-        raise ValueError(f"{name} must be 'float64', 'float32' or None (follow X), got {value!r}")
+    try:
+        ok = value is None or np.dtype(value).name in ("float64", "float32")
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be 'float64', 'float32' or None (follow X), or np.float64, "
+                         f"np.float32; got {value!r}")
 
 
 def _class_weight(name, value):
-    if value is None or value == "balanced" or isinstance(value, dict):
+    if value is None or (isinstance(value, str) and value == "balanced"):
         return
-    raise ValueError(f"{name} must be None, 'balanced' or a dict {{label: weight}}, got {value!r}")
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be None, 'balanced' or a dict {{label: weight}}, got {value!r}")
+    for label, weight in value.items():
+        if not _is_real(weight):
+            raise TypeError(f"{name}[{label!r}] must be a number, got {weight!r}")
+        if not np.isfinite(weight) or weight < 0:
+            raise ValueError(f"{name}[{label!r}] must be a finite number >= 0, got {weight!r}")
 
 
 def hidden_sizes(value):
@@ -119,9 +132,12 @@ def _activation(name, value):
     # the length against hidden_layer_sizes is checked when the network is built
     for item in ([value] if isinstance(value, str) or not hasattr(value, "__len__") else value):
         try:
-            get_activation(item)
+            activation = get_activation(item)
         except (ValueError, TypeError) as err:
             raise ValueError(f"{name}: {err}") from None
+        if activation.name == "softmax":  # as MLPClassifier: softmax belongs to the output layer
+            raise ValueError(f"{name}: 'softmax' is an output activation, not one for hidden layers; "
+                             "the classifier puts it on the output layer itself")
 
 
 def _dropout(name, value):
@@ -202,7 +218,7 @@ PARAMETERS_DOC = """
         not improved by ``tol`` for more than ``n_iter_no_change`` epochs in a row.
     verbose : bool, default=False
         Log each epoch's loss (and validation score) to the ``"neuronet.sklearn"`` logger at INFO
-        level; library code never prints.
+        level; library code never prints. To see them: ``logging.basicConfig(level=logging.INFO)``.
     warm_start : bool, default=False
         ``fit`` continues from the current network instead of starting afresh.
     momentum : float, default=0.9

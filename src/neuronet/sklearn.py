@@ -110,10 +110,14 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
                     raise ValueError(f"`classes={classes!r}` is not the same as on last call to "
                                      f"partial_fit, was: {self.classes_!r}")
             else:
-                y_type = type_of_target(y)
-                self._label_binarizer = LabelBinarizer().fit(
-                    y if y_type.startswith("multilabel") else classes)
-                self.classes_ = self._label_binarizer.classes_
+                multilabel = type_of_target(y).startswith("multilabel")
+                binarizer = LabelBinarizer().fit(y if multilabel else classes)
+                if multilabel and not np.array_equal(binarizer.classes_, classes):
+                    raise ValueError(f"classes={classes!r} does not match y: for a multilabel y "
+                                     f"(0/1 indicators), classes are its column indices "
+                                     f"{binarizer.classes_!r}")
+                self._label_binarizer = binarizer
+                self.classes_ = binarizer.classes_
         return self._fit(X, y, sample_weight, incremental=True)
 
     def predict(self, X):
@@ -165,7 +169,8 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
                                  "one batch at a time; compute the weights over all the data with "
                                  "sklearn.utils.class_weight.compute_class_weight and pass them as "
                                  "a dict")
-            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y,
+                                           sample_weight=w)
             per_sample = weights[np.searchsorted(self.classes_, y)]
             w = per_sample if w is None else w * per_sample  # Network.fit casts to its dtype
         if w is not None and not incremental and not multilabel:
@@ -223,6 +228,9 @@ class NeuronetRegressor(RegressorMixin, NeuronetEstimator):
         return "identity"
 
     def _encode_y(self, y, reset, incremental):
+        if y.dtype.kind in "USO":  # validate_data(y_numeric=True) leaves numpy strings as they are
+            raise ValueError(f"y must hold numbers for a regressor, got text such as "
+                             f"{str(y.flat[0])!r}; for labels, use NeuronetClassifier")
         return y, (y.reshape(-1, 1) if y.ndim == 1 else y)
 
     def _class_sample_weight(self, y, w, incremental):
