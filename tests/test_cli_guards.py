@@ -337,3 +337,29 @@ def test_an_unknown_loss_is_named_before_its_fit_to_the_task(houses, capsys):
     assert main(["train", "houses.csv", "--target", "price", "--loss", "mes"]) == 2
     line = one_error_line(capsys)
     assert "unknown loss 'mes'; known:" in line and "(did you mean mse?)" in line
+
+
+def test_an_output_file_that_is_standard_output_gets_it_alone(houses, tmp_path):
+    """`export m.nn /dev/stdout > m.onnx`: the report goes to stderr, not into the file."""
+    import subprocess
+    import sys
+    onnx = pytest.importorskip("onnx")
+    assert main(["train", "houses.csv", "--target", "price", "--epochs", "1", "--quiet"]) == 0
+    for extra in ([], ["--json"]):
+        with open(tmp_path / "piped.onnx", "wb") as stdout:
+            run = subprocess.run([sys.executable, "-m", "neuronet", "export", "houses.nn",
+                                  "/dev/stdout", *extra], stdout=stdout, stderr=subprocess.PIPE,
+                                 text=True, cwd=tmp_path)
+        assert run.returncode == 0 and "/dev/stdout" in run.stderr
+        onnx.checker.check_model(onnx.load(str(tmp_path / "piped.onnx")), full_check=True)
+    with open(tmp_path / "model.nn", "wb") as stdout:
+        run = subprocess.run([sys.executable, "-m", "neuronet", "train", "houses.csv", "--target",
+                              "price", "--epochs", "1", "--out", "/dev/stdout"],
+                             stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert run.returncode == 0 and "Saved the model to /dev/stdout" in run.stderr
+    assert main(["info", str(tmp_path / "model.nn")]) == 0
+    run = subprocess.run([sys.executable, "-m", "neuronet", "predict", "houses.nn", "houses.csv",
+                          "--out", "/dev/stdout", "--json"], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert run.stdout.splitlines()[0] == "price" and len(run.stdout.splitlines()) == 201
+    assert json.loads(run.stderr)["n_rows"] == 200

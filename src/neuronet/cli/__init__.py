@@ -9,6 +9,7 @@ every such error is also one JSON object on stdout: ``{"command", "error", "exit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import importlib
 import os
@@ -137,6 +138,7 @@ def main(argv=None):
     word, as_json = _requested(argv)
     try:
         from .._extras import missing_extra
+        from ._common import writes_to_stdout
         parser = build_parser()                # imports the subcommands: Ctrl-C may land here
         args = _parse(parser, argv, word)
     except KeyboardInterrupt:
@@ -146,8 +148,13 @@ def main(argv=None):
         _fail(command, f"{err} (see {err.prog} --help)", as_json)
         raise SystemExit(EXIT_USAGE) from None
     as_json = getattr(args, "json", False)
+    # An output file that is standard output (`export m.nn /dev/stdout > m.onnx`) gets stdout to
+    # itself: the command's report, text or JSON, goes to stderr instead of into the file.
+    report = (contextlib.redirect_stdout(sys.stderr) if writes_to_stdout(args)
+              else contextlib.nullcontext())
     try:
-        return args.func(args) or 0
+        with report:
+            return args.func(args) or 0
     except BrokenPipeError:  # e.g. `neuronet demo | head`: the reader left, nothing to report
         sys.stdout = open(os.devnull, "w")
         return 0

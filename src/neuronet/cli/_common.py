@@ -77,12 +77,22 @@ def check_output_path(path, option, inputs=(), stream_ok=False):
     return path
 
 
+def writes_to_stdout(args):
+    """True if an output file of the parsed command (``out``, ``plot``) is standard output itself,
+    such as ``/dev/stdout`` or a file that stdout is redirected to."""
+    paths = [getattr(args, name, None) for name in ("out", "plot")]
+    return any(path not in (None, "-") and _is_stream(sys.stdout, path) for path in paths)
+
+
 def _is_stdin(path):
     """True if standard input is redirected from the file ``path`` (``< data.csv``)."""
+    return _is_stream(sys.stdin, path)
+
+
+def _is_stream(stream, path):
     try:
-        return os.path.exists(path) and os.path.samestat(os.fstat(sys.stdin.fileno()),
-                                                         os.stat(path))
-    except (OSError, ValueError, AttributeError):     # no real stdin (e.g. under a test runner)
+        return os.path.exists(path) and os.path.samestat(os.fstat(stream.fileno()), os.stat(path))
+    except (OSError, ValueError, AttributeError):     # no real stream (e.g. under a test runner)
         return False
 
 
