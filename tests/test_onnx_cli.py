@@ -46,7 +46,7 @@ def test_exported_classifier_predicts_like_the_model(tmp_path, capsys, iris_csv,
     assert info["outputs"] == ["label", "probabilities"] and info["categorical_columns"] == []
     onnx.checker.check_model(onnx.load(str(tmp_path / "iris.onnx")), full_check=True)
 
-    X = _raw_numeric(iris_csv, info["numeric_columns"], dtype)
+    X = _raw_numeric(iris_csv, info["numeric_columns"], "float64")   # raw numbers: float64 always
     session = ort.InferenceSession(str(tmp_path / "iris.onnx"), providers=["CPUExecutionProvider"])
     label, proba = session.run(None, {"X": X})       # in the order export printed: label first
     # what `neuronet predict --proba` writes as CSV (full precision), and what --json prints
@@ -216,3 +216,35 @@ def test_dropout_layers_export_as_the_identity(tmp_path, capsys, iris_csv):
     loaded = neuronet.load(model)
     np.testing.assert_allclose(outputs["probabilities"], loaded.predict_proba(read_csv(iris_csv)),
                                rtol=1e-12, atol=1e-15)
+
+
+def test_labels_are_spelled_as_neuronet_predict_writes_them(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=90)
+    codes = np.array(["007", "012", "100"])[np.digitize(x, [-0.4, 0.4])]
+    data = tmp_path / "codes.csv"
+    data.write_text("x,code\n" + "".join(f"{a:.5f},{c}\n" for a, c in zip(x, codes)))
+    model = tmp_path / "codes.nn"
+    assert main(["train", str(data), "--target", "code", "--out", str(model), "--epochs", "20",
+                 "--hidden", "6", "--quiet"]) == 0
+    capsys.readouterr()
+    _export(capsys, model, tmp_path / "codes.onnx")
+    out = _run(tmp_path / "codes.onnx", {"X": _raw_numeric(data, ["x"], "float64")})
+    assert main(["predict", str(model), str(data)]) == 0
+    rows = list(csv.reader(capsys.readouterr().out.splitlines()))
+    written = [r[0] for r in rows[1:]]
+    assert set(written) <= {"007", "012", "100"} and len(written) == 90
+    np.testing.assert_array_equal(out["label"], np.array(written, dtype=object))
+
+
+def test_float32_model_export_says_x_is_float64(tmp_path, capsys):
+    model = tmp_path / "iris32.nn"
+    assert main(["train", "iris", "--out", str(model), "--epochs", "2", "--dtype", "float32",
+                 "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["export", str(model), str(tmp_path / "iris32.onnx")]) == 0
+    out = capsys.readouterr().out
+    assert "float32 network)" in out and "input 'X' (N, 4) float64: raw numeric columns" in out
+    assert main(["export", str(model), str(tmp_path / "iris32.onnx"), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["dtype"] == "float32" and result["input_dtype"] == "float64"

@@ -14,21 +14,29 @@ out. A softmax network that has seen labels (``classes_``) also returns ``label`
 its first output: ``label, output = session.run(None, ...)``.
 
 A **model** (``neuronet.model.Model``: a network plus the preprocessing fitted on a CSV file) takes
-the *raw* numeric features ``X`` (n_samples, n_numeric), in the order of the preprocessor's
-``numeric_columns_``, plus one string input (n_samples, 1) per categorical column, named after the
-column. Inside the graph the numeric columns are standardized, ``(X - mean) / scale``, and the
-categorical ones one-hot encoded (a category never seen in training gives a row of zeros), then the
-network runs. Classifiers return ``label`` (n_samples,), the original labels (strings, int64,
-double or bool), then ``probabilities`` (n_samples, n_classes), in that order; regressors return
-``prediction`` (n_samples, n_outputs) with the target standardization undone. The column names, the task and the
-classes are stored in the file's ``metadata_props`` and described in its ``doc_string``.
+the *raw* numeric features ``X`` (n_samples, n_numeric), always float64 (the numbers as read from
+the file, whatever the model's dtype), in the order of the preprocessor's ``numeric_columns_``, plus
+one string input (n_samples, 1) per categorical column, named after the column. Inside the graph the
+numeric columns are standardized in float64, ``(X - mean) / scale``, and only then cast to the
+network's dtype, as ``Model.transform`` does; the categorical ones are one-hot encoded by exact
+comparison with the categories seen in training (anything else, a category never seen, one with
+surrounding spaces or a missing-value marker such as ``""``, gives a row of zeros), then the network
+runs. Classifiers return ``label`` (n_samples,), the labels as ``neuronet predict`` writes them
+(strings spelled as in the training file when any spelling differs from the parsed label, as
+``"007"``; else strings, int64, double or bool), then ``probabilities`` (n_samples, n_classes) in
+the network's dtype, in that order; regressors return ``prediction`` (n_samples,) (n_samples,
+n_outputs for several targets), float64, with the target standardization undone in float64 (as
+``Model.predict``). The column names, the categories, the task, the dtypes and the classes are
+stored in the file's ``metadata_props`` and described in its ``doc_string``.
 
 Versions
 --------
 ``OPSET = 21`` and ``IR_VERSION = 10`` (the pair that ONNX 1.16 introduced) are pinned: every
 onnxruntime from 1.18 on loads them, and every operator used here has float32 *and* float64 CPU
 kernels there. ``LeakyRelu`` has no float64 kernel in onnxruntime, so leaky ReLU is written as
-``Max(Z, slope * Z)``, which is also how neuronet computes it.
+``Max(Z, slope * Z)``, which is also how neuronet computes it. Opset 21 has no operator that trims
+the surrounding whitespace of a string (only ``StringNormalizer``, ``StringSplit``, ``StringConcat``
+and ``RegexFullMatch``), so the graph compares category strings as given; the caller trims them.
 """
 from __future__ import annotations
 
@@ -68,7 +76,7 @@ class _Graph:
         if array.dtype.kind in "OU":
             array = np.array([str(v) for v in array.ravel()], dtype=object).reshape(array.shape)
         else:
-            array = np.ascontiguousarray(array, dtype=dtype or self.dtype)
+            array = np.ascontiguousarray(array, dtype=self.dtype if dtype is None else dtype)
         name = self.fresh(stem)
         self.initializers.append(self.numpy_helper.from_array(array, name))
         return name
@@ -208,7 +216,7 @@ def _network_graph(graph, network):
            + ("'label' (N,) as Network.predict_classes, " if labelled else "")
            + f"'output' (N, {network.n_outputs}) as Network.predict")
     meta = {"neuronet.kind": "network", "neuronet.inputs": json.dumps(["X"]),
-            "neuronet.dtype": network.dtype.name}
+            "neuronet.dtype": network.dtype.name, "neuronet.input_dtype": network.dtype.name}
     if network.classes_ is not None:
         meta["neuronet.classes"] = json.dumps(label_tensor(network.classes_).tolist())
     return doc, meta

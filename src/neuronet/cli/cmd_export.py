@@ -24,6 +24,7 @@ def run(args, stdout=None):
     out = stdout or sys.stdout
     from ..network import Network
     from ..onnx_export import IR_VERSION, OPSET, to_onnx
+    from ..onnx_tabular import RAW_DTYPE     # a model's raw numbers: float64, whatever its network
 
     check_output_path(args.out, "OUT.onnx", (("model file", args.model),))
     model = load_model(args.model)
@@ -37,6 +38,7 @@ def run(args, stdout=None):
               "ir_version": IR_VERSION,
               "dtype": network.dtype.name}
     if isinstance(model, Network):
+        result["input_dtype"] = network.dtype.name
         inputs = [("X", f"(N, {network.n_inputs}) {network.dtype.name}", "the network's inputs")]
         outputs = (["label"] if network.classes_ is not None
                    and network.output_activation == "softmax" else []) + ["output"]
@@ -44,7 +46,8 @@ def run(args, stdout=None):
     else:
         numeric = [str(c) for c in model.preprocessor.numeric_columns_]
         categorical = [str(c) for c in model.preprocessor.categorical_columns_]
-        inputs = ([("X", f"(N, {len(numeric)}) {network.dtype.name}",
+        result["input_dtype"] = RAW_DTYPE.name
+        inputs = ([("X", f"(N, {len(numeric)}) {RAW_DTYPE.name}",
                     "raw numeric columns " + ", ".join(numeric))] if numeric else [])
         inputs += [(c, "(N, 1) string", "categories as in the training data") for c in categorical]
         outputs = ["prediction"] if model.task == "regression" else ["label", "probabilities"]
@@ -53,7 +56,8 @@ def run(args, stdout=None):
     if args.json:
         print_json(result, out)
         return 0
-    print(f"wrote {args.out} (ONNX opset {OPSET}, IR version {IR_VERSION}, {network.dtype.name})",
+    print(f"wrote {args.out} (ONNX opset {OPSET}, IR version {IR_VERSION}, "
+          f"{network.dtype.name} network)",
           file=out)
     for name, shape, meaning in inputs:
         print(f"input {name!r} {shape}: {meaning}", file=out)
