@@ -1,7 +1,9 @@
 """Beyond one machine: neuronet estimators trained through a real Dask cluster (2 worker processes).
 
 - out-of-core training with dask_ml.wrappers.Incremental, which calls partial_fit block by block;
-- a GridSearchCV whose fits run on the workers through joblib's Dask backend.
+- a GridSearchCV whose fits run on the workers through joblib's Dask backend;
+- neuronet.dask.partial_fit_blocks on what Incremental takes (dask DataFrames, unknown chunk
+  sizes, boolean-filtered arrays, pandas) and its errors.
 
 The cluster listens on the loopback interface only.
 """
@@ -12,6 +14,8 @@ pytest.importorskip("sklearn")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("dask.distributed")
 pytest.importorskip("dask_ml")
+pd = pytest.importorskip("pandas")
+dd = pytest.importorskip("dask.dataframe")
 import joblib  # noqa: E402
 from dask_ml.wrappers import Incremental  # noqa: E402
 from sklearn.datasets import load_digits, make_regression  # noqa: E402
@@ -149,3 +153,158 @@ def test_grid_search_spread_over_the_cluster_with_joblib(client, digits):
     np.testing.assert_allclose(search.cv_results_["mean_test_score"],
                                local.cv_results_["mean_test_score"], rtol=0, atol=0)
     assert search.best_params_ == local.best_params_
+
+
+# partial_fit_blocks on the inputs Incremental takes, and its errors. These run on the cluster if
+# the module's client is up, else on Dask's local scheduler: either way the results are the same.
+
+def _classifier():
+    return NeuronetClassifier((16,), learning_rate_init=0.01, random_state=0)
+
+
+def _same_network(a, b):
+    np.testing.assert_array_equal(a.network_.parameters, b.network_.parameters)
+
+
+@pytest.fixture(scope="module")
+def digits_frames(digits):
+    """The digits as a 4-partition dask DataFrame (named columns) and Series."""
+    X, y = digits
+    frame = pd.DataFrame(X, columns=[f"p{i}" for i in range(X.shape[1])])
+    return dd.from_pandas(frame, npartitions=4), dd.from_pandas(pd.Series(y), npartitions=4)
+
+
+def test_partial_fit_blocks_takes_dask_dataframes_like_incremental(digits, digits_frames):
+    """Partitions have no known lengths: block i of y goes with block i of X, as in Incremental."""
+    ddf, ys = digits_frames
+    classes = np.arange(10)
+    reference = Incremental(_classifier(), shuffle_blocks=False).fit(ddf, ys, classes=classes)
+    for X, y in [(ddf, ys), (ddf.to_dask_array(), ys.to_dask_array()), (ddf.values, ys.values)]:
+        trained = partial_fit_blocks(_classifier(), X, y, shuffle_blocks=False, classes=classes)
+        assert trained.t_ == len(digits[1]) == reference.estimator_.t_
+        _same_network(trained, reference.estimator_)
+    trained = partial_fit_blocks(_classifier(), ddf, ys, shuffle_blocks=False, classes=classes)
+    assert list(trained.feature_names_in_) == list(ddf.columns)     # pandas blocks, as they are
+
+    # shuffled, unknown lengths give what the same blocks with known lengths give
+    unknown = partial_fit_blocks(_classifier(), ddf.to_dask_array(), ys.to_dask_array(),
+                                 epochs=2, random_state=0, classes=classes)
+    known = partial_fit_blocks(_classifier(), ddf.to_dask_array(lengths=True),
+                               ys.to_dask_array(lengths=True), epochs=2, random_state=0,
+                               classes=classes)
+    assert unknown.t_ == 2 * len(digits[1])
+    _same_network(unknown, known)
+
+
+def test_partial_fit_blocks_takes_boolean_filtered_arrays(digits):
+    X, y = digits
+    Xd = da.from_array(X, chunks=(ROWS_PER_BLOCK, 32))               # 2 column chunks, merged
+    yd = da.from_array(y, chunks=ROWS_PER_BLOCK)
+    keep = Xd[:, 10] > 0.5
+    trained = partial_fit_blocks(_classifier(), Xd[keep], yd[keep], epochs=2, random_state=0,
+                                 classes=np.arange(10))
+    known = partial_fit_blocks(_classifier(), Xd[keep].compute_chunk_sizes(),
+                               yd[keep].compute_chunk_sizes(), epochs=2, random_state=0,
+                               classes=np.arange(10))
+    assert trained.t_ == 2 * np.count_nonzero(X[:, 10] > 0.5)
+    _same_network(trained, known)
+
+    # a filter that empties blocks: those are skipped (partial_fit refuses 0 rows)
+    first = da.arange(len(y), chunks=ROWS_PER_BLOCK) < 400           # blocks 2 to 5 are empty
+    trained = partial_fit_blocks(_classifier(), Xd[first], yd[first], shuffle_blocks=False,
+                                 classes=np.arange(10))
+    local = _classifier()
+    for rows in (slice(0, 300), slice(300, 400)):
+        local.partial_fit(X[rows], y[rows], classes=np.arange(10))
+    assert trained.t_ == 400
+    _same_network(trained, local)
+    nothing = Xd[:, 0] > 2                                              # no row at all
+    with pytest.raises(ValueError, match="X has no rows: all its 6 blocks are empty"):
+        partial_fit_blocks(_classifier(), Xd[nothing], yd[nothing], classes=np.arange(10))
+
+
+def test_partial_fit_blocks_takes_pandas(digits):
+    """An in-memory DataFrame is one block, passed on as it is (its column names recorded)."""
+    X, y = digits
+    frame = pd.DataFrame(X, columns=[f"p{i}" for i in range(X.shape[1])])
+    trained = partial_fit_blocks(_classifier(), frame, pd.Series(y), classes=np.arange(10))
+    local = _classifier().partial_fit(frame, pd.Series(y), classes=np.arange(10))
+    assert trained.t_ == len(y) and list(trained.feature_names_in_) == list(frame.columns)
+    _same_network(trained, local)
+
+
+def test_partial_fit_blocks_names_blocks_that_do_not_line_up(digits, digits_frames):
+    X, y = digits
+    ddf, ys = digits_frames
+    classes = np.arange(10)
+    with pytest.raises(ValueError, match="X and y have different numbers of blocks: X has 4, "
+                                         "y has 3"):
+        partial_fit_blocks(_classifier(), ddf, ys.repartition(npartitions=3), classes=classes)
+    with pytest.raises(ValueError, match="X and y have different numbers of blocks: X has 4, "
+                                         "y has 1"):
+        partial_fit_blocks(_classifier(), ddf, y, classes=classes)       # in-memory y: one block
+
+    # the same number of blocks, of other lengths: found when block 0 is computed
+    Xd = da.from_array(X, chunks=(ROWS_PER_BLOCK, 64))
+    yd = da.from_array(y, chunks=ROWS_PER_BLOCK)
+    keep, other = Xd[:, 10] > 0.5, Xd[:, 20] > 0.5
+    x_rows = np.count_nonzero(X[:ROWS_PER_BLOCK, 10] > 0.5)
+    other_rows = np.count_nonzero(X[:ROWS_PER_BLOCK, 20] > 0.5)
+    assert x_rows != other_rows
+    with pytest.raises(ValueError, match=f"block 0 of X has {x_rows} rows but block 0 of y has "
+                                         f"{other_rows}"):
+        partial_fit_blocks(_classifier(), Xd[keep], yd[other], shuffle_blocks=False,
+                           classes=classes)
+    weights = da.ones(len(y), chunks=ROWS_PER_BLOCK)
+    with pytest.raises(ValueError, match=f"block 0 of X has {x_rows} rows but block 0 of "
+                                         f"sample_weight has {other_rows}"):
+        partial_fit_blocks(_classifier(), Xd[keep], yd[keep], sample_weight=weights[other],
+                           shuffle_blocks=False, classes=classes)
+
+
+def test_partial_fit_blocks_random_state(digits):
+    X, y = digits
+    Xd = da.from_array(X, chunks=(ROWS_PER_BLOCK, 64))
+    yd = da.from_array(y, chunks=ROWS_PER_BLOCK)
+    trained = partial_fit_blocks(_classifier(), Xd, yd, epochs=2,
+                                 random_state=np.random.default_rng(0), classes=np.arange(10))
+    local, order = _classifier(), np.random.default_rng(0)
+    for _ in range(2):
+        for i in order.permutation(Xd.numblocks[0]):
+            rows = slice(ROWS_PER_BLOCK * i, ROWS_PER_BLOCK * (i + 1))
+            local.partial_fit(X[rows], y[rows], classes=np.arange(10))
+    _same_network(trained, local)
+
+    with pytest.raises(TypeError, match="random_state must be None, an int, a "
+                                        "numpy.random.RandomState or a numpy.random.Generator; "
+                                        "got str 'seed'"):
+        partial_fit_blocks(_classifier(), Xd, yd, random_state="seed", classes=np.arange(10))
+    with pytest.raises(ValueError, match=r"random_state must be between 0 and 2\*\*32 - 1, "
+                                         "got -1"):
+        partial_fit_blocks(_classifier(), Xd, yd, random_state=-1, classes=np.arange(10))
+
+
+def test_partial_fit_blocks_checks_shapes(digits):
+    X, y = digits
+    Xd = da.from_array(X, chunks=(ROWS_PER_BLOCK, 64))
+    yd = da.from_array(y, chunks=ROWS_PER_BLOCK)
+    fit = dict(classes=np.arange(10))
+    with pytest.raises(ValueError, match=r"sample_weight must be 1-D with shape \(1797,\), one "
+                                         r"weight per row of X; got shape \(5,\)"):
+        partial_fit_blocks(_classifier(), Xd, yd, sample_weight=np.ones(5), **fit)
+    with pytest.raises(ValueError, match=r"sample_weight must be 1-D \(n_samples,\), one weight "
+                                         r"per row of X; got shape \(1797, 1\)"):
+        partial_fit_blocks(_classifier(), Xd, yd, sample_weight=np.ones((len(y), 1)), **fit)
+    with pytest.raises(ValueError, match=r"y must have 1797 rows, one per row of X; got shape "
+                                         r"\(5,\)"):
+        partial_fit_blocks(_classifier(), Xd, yd[:5], **fit)
+    with pytest.raises(ValueError, match=r"y must be 1-D \(n_samples,\) or 2-D "
+                                         r"\(n_samples, n_outputs\); got shape \(1797, 2, 2\)"):
+        partial_fit_blocks(_classifier(), Xd, np.zeros((len(y), 2, 2)), **fit)
+    with pytest.raises(ValueError, match=r"X must be 2-D \(n_samples, n_features\); got shape "
+                                         r"\(nan,\)"):
+        partial_fit_blocks(_classifier(), dd.from_pandas(pd.Series(y), npartitions=2), yd, **fit)
+    with pytest.raises(TypeError, match="y must be a dask array, DataFrame or Series, or "
+                                        "in-memory data; got a Bag"):
+        partial_fit_blocks(_classifier(), Xd, pytest.importorskip("dask.bag").from_sequence(y),
+                           **fit)
