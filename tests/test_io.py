@@ -232,3 +232,37 @@ def test_no_pickle_no_eval_in_the_file_code():
         code = (src / name).read_text()
         for word in ("import pickle", "allow_pickle=True", "eval(", "exec(", "np.load("):
             assert word not in code, (name, word)
+
+
+def test_save_refuses_what_load_could_not_rebuild_and_keeps_the_old_file(tmp_path):
+    class L1(nn.Loss):
+        name = "l1"
+
+        def value(self, Y, P, w=None):
+            return float(np.abs(P - Y).mean())
+
+        def gradient(self, Y, P, w=None):
+            return np.sign(P - Y) / P.shape[0]
+
+    class Swish(nn.Activation):
+        name = "swish"
+
+        def forward(self, Z):
+            return Z / (1 + np.exp(-Z))
+
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    path = tmp_path / "model.nn"
+    nn.save(nn.Network([nn.Dense(3, 1)], seed=0), path)
+    before = path.read_bytes()
+    custom_loss = nn.Network([nn.Dense(3, 1)], loss=L1(), seed=0).fit(X, X[:, 0], epochs=2)
+    with pytest.raises(TypeError, match="cannot save loss L1.*a custom Loss cannot be rebuilt"):
+        nn.save(custom_loss, path)
+    custom_activation = nn.Network([nn.Dense(3, 4, activation=Swish()), nn.Dense(4, 1)], seed=0)
+    with pytest.raises(TypeError, match=r"cannot save layer 0 .*custom Activation object.*"
+                                        r"register_activation"):
+        nn.save(custom_activation, path)
+    assert path.read_bytes() == before
+    nn.register_activation("squared_for_io_test", lambda z: z * z, lambda z: 2 * z)
+    registered = nn.Network([nn.Dense(3, 2, activation="squared_for_io_test"), nn.Dense(2, 1)], seed=0)
+    nn.save(registered, path)
+    np.testing.assert_array_equal(nn.load(path).predict(X), registered.predict(X))

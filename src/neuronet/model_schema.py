@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import ACTIVATIONS, LeakyReLU
+from .activations import _BUILT_IN, ACTIVATIONS, LeakyReLU, _Custom
 from .layers import Dense, Dropout
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
@@ -64,6 +64,7 @@ def _describe_network(net):
     layers, arrays = [], []
     for i, layer in enumerate(net.layers):
         if isinstance(layer, Dense):
+            _check_loadable_activation(i, layer)
             entry = {"type": "dense", "n_in": layer.n_in, "n_out": layer.n_out,
                      "activation": layer.activation.name, "bias": layer.has_bias}
             if isinstance(layer.activation, LeakyReLU):
@@ -79,11 +80,30 @@ def _describe_network(net):
     optimizer = next((name for name, cls in OPTIMIZERS.items() if type(net.optimizer) is cls), None)
     if optimizer is None:
         raise TypeError(f"cannot save optimizer {net.optimizer!r}: not one of {', '.join(OPTIMIZERS)}")
+    if type(net.loss) is not LOSSES.get(net.loss.name):
+        raise TypeError(f"cannot save loss {net.loss!r}: a custom Loss cannot be rebuilt when the "
+                        f"file is loaded; only {', '.join(sorted(LOSSES))} are stored")
     header = {"dtype": net.dtype.name, "layers": layers, "loss": net.loss.name,
               "optimizer": {"name": optimizer, "config": finite_json(net.optimizer.get_config())},
               "classes": _labels_json(net.classes_),
               "history": finite_json(net.history)}
     return header, arrays
+
+
+def _check_loadable_activation(index, layer):
+    """Refuse, before anything is written, an activation that ``load`` could not rebuild by name:
+    a built-in name must be the built-in class, any other name a ``register_activation`` one."""
+    activation = layer.activation
+    name = activation.name
+    if name in _BUILT_IN:
+        loadable = type(activation) is type(ACTIVATIONS[name]())
+    else:
+        loadable = isinstance(activation, _Custom)
+    if not loadable:
+        raise TypeError(f"cannot save layer {index} {layer!r}: its activation {activation!r} is a "
+                        "custom Activation object, which load cannot rebuild; register it by name "
+                        "with neuronet.register_activation(name, function, derivative) and use "
+                        "that name")
 
 
 def _labels_json(classes):
