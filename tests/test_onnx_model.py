@@ -157,3 +157,23 @@ def test_model_with_custom_activation_is_refused_naming_the_layer(tmp_path):
     with pytest.raises(ValueError, match=r"layer 0 Dense\(4, 5, activation='onnx_test_softsign'\)"):
         to_onnx(model, path)
     assert not path.exists()
+
+
+def test_a_categorical_column_may_take_any_name_the_graph_does_not_use(tmp_path):
+    rows = "".join(f"{x},{'ab'[i % 2]},{'cd'[i // 2 % 2]},{'yes' if x > 5 else 'no'}\n"
+                   for i, x in enumerate(range(12)))
+    table = parse_csv_text("X,output,label,y\n" + rows)       # no numeric column is called X here
+    with pytest.raises(ValueError, match="categorical column 'label' cannot be exported to ONNX: "
+                                         r"the graph uses that name itself \(X, label, probabilities"):
+        model = Model.for_table(table, "y", hidden=(4,), seed=0)
+        to_onnx(model, tmp_path / "refused.onnx")
+    assert not (tmp_path / "refused.onnx").exists()
+    keep = parse_csv_text("n,output,y\n" + "".join(f"{x},{'ab'[x % 2]},{'yes' if x > 5 else 'no'}\n"
+                                                    for x in range(12)))
+    model = Model.for_table(keep, "y", hidden=(4,), seed=0)
+    model.fit(keep, epochs=3, validation_split=0.0, patience=None)
+    to_onnx(model, tmp_path / "output_column.onnx")
+    feeds = {"X": _numeric(keep, model), "output": np.array([[v] for v in keep.column("output")],
+                                                            dtype=object)}
+    out = _run(tmp_path / "output_column.onnx", feeds)
+    np.testing.assert_array_equal(out["label"].astype(str), model.predict(keep))

@@ -25,7 +25,10 @@ __all__ = ["model_graph", "TASK_HEADS", "RAW_DTYPE"]
 #: whatever the network's dtype: neuronet reads numbers as float64.
 RAW_DTYPE = np.dtype(np.float64)
 
-_RESERVED = {"X", "label", "probabilities", "prediction", "output"}
+#: The graph's own tensor names, by task: a categorical input (named after its column) must not
+#: take one of them. Internal tensors are named ``_nn_...``.
+_OUTPUTS = {"binary": ("label", "probabilities"), "multiclass": ("label", "probabilities"),
+            "regression": ("prediction",)}
 
 
 def _categories_of(preprocessor):
@@ -60,30 +63,32 @@ def _numeric_features(graph, preprocessor):
     return _cast(graph, standardized, RAW_DTYPE, graph.dtype, "standardized_as_network_dtype")
 
 
-def _check_input_name(column):
-    """Refuse a categorical column whose name the graph uses for its own tensors."""
-    if column in _RESERVED or column.startswith("_nn_"):
-        raise ValueError(f"categorical column {column!r} cannot be exported to ONNX: its name is "
-                         f"reserved for the graph's own tensors ({', '.join(sorted(_RESERVED))}); "
+def _check_input_name(column, taken):
+    """Refuse a categorical column whose name this graph uses for one of its own tensors."""
+    if column in taken or column.startswith("_nn_"):
+        raise ValueError(f"categorical column {column!r} cannot be exported to ONNX: the graph "
+                         f"uses that name itself ({', '.join(sorted(taken))}, and _nn_...); "
                          "rename the column and train again")
 
 
-def _one_hot(graph, column, categories, index):
+def _one_hot(graph, column, categories, index, taken):
     """String input ``column`` (N, 1), compared exactly with each category: (N, n_categories)."""
-    _check_input_name(column)
+    _check_input_name(column, taken)
     S = graph.add_input(column, graph.onnx.TensorProto.STRING, ["N", 1])
     table = graph.const(f"categories_{index}", np.asarray(categories, dtype=object))
     hit = graph.node("Equal", [S, table], stem=f"is_{index}")
     return graph.node("Cast", [hit], stem=f"onehot_{index}", to=graph.elem_type)
 
 
-def _preprocessing(graph, preprocessor):
+def _preprocessing(graph, preprocessor, outputs):
     """Inputs and the graph that turns raw columns into the network's input; returns that tensor."""
     parts = []
+    taken = set(outputs)
     if preprocessor.numeric_columns_:
         parts.append(_numeric_features(graph, preprocessor))
+        taken.add("X")
     for column, categories in _categories_of(preprocessor):
-        parts.append(_one_hot(graph, str(column), categories, len(parts)))
+        parts.append(_one_hot(graph, str(column), categories, len(parts), taken))
     if not parts:
         raise ValueError("the model's preprocessor has no input columns to export")
     return parts[0] if len(parts) == 1 else graph.node("Concat", parts, stem="features", axis=1)
@@ -161,7 +166,7 @@ def model_graph(graph, model):
     if head is None:
         raise ValueError(f"model task {model.task!r} cannot be exported to ONNX; known tasks: "
                          f"{', '.join(sorted(TASK_HEADS))}")
-    features = _preprocessing(graph, preprocessor)
+    features = _preprocessing(graph, preprocessor, _OUTPUTS[model.task])
     outputs = head(graph, model, network_body(graph, network, features))
     numeric = [str(c) for c in preprocessor.numeric_columns_]
     categories = {str(c): [str(v) for v in cats] for c, cats in _categories_of(preprocessor)}
