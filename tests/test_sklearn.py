@@ -515,3 +515,15 @@ def test_sparse_input_is_refused_with_the_dense_fix(iris):
     clf = NeuronetClassifier((4,), max_iter=2, random_state=0).fit(X, y)
     with pytest.raises(TypeError, match="needs dense X"):
         clf.predict(sparse.csr_matrix(X))
+
+
+def test_a_dtype_change_that_warm_start_cannot_apply_is_said(iris):
+    X, y = iris
+    clf = NeuronetClassifier((4,), max_iter=2, warm_start=True, random_state=0).fit(X, y)
+    clf.set_params(dtype="float32")
+    with pytest.warns(UserWarning, match="dtype='float32' is not applied: training continues the "
+                                         "fitted float64 network"):
+        clf.fit(X, y)
+    assert clf.network_.dtype == np.float64
+    clf.set_params(warm_start=False)
+    assert clf.fit(X, y).network_.dtype == np.float32

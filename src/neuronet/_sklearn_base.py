@@ -148,6 +148,10 @@ class NeuronetEstimator(BaseEstimator):
             raise ValueError("partial_fit does not support early_stopping=True")
         first = not hasattr(self, "network_") or not (self.warm_start or incremental)
         dtype = _FIT_DTYPES[dtype_name(self.dtype)] if first else self.network_.dtype
+        if not first and dtype_name(self.dtype) not in (None, self.network_.dtype.name):
+            warnings.warn(f"dtype={self.dtype!r} is not applied: training continues the fitted "
+                          f"{self.network_.dtype.name} network (warm_start or partial_fit); "
+                          "fit afresh (warm_start=False) to change the dtype", UserWarning)
         _refuse_sparse(self, X)
         X, y = validate_data(self, X, y, reset=first, dtype=dtype, multi_output=True,
                              y_numeric=not self._stratify)
