@@ -212,6 +212,12 @@ class NeuronetEstimator(BaseEstimator):
                           "be clipped")
         return int(min(self.batch_size, n_samples))
 
+    def to_onnx(self, path):
+        """Write the fitted estimator as an ONNX file: input ``X``, outputs as ``predict`` and
+        ``predict_proba`` (``pip install neuronet[onnx]``); see :mod:`neuronet.onnx_sklearn`."""
+        from .onnx_export import to_onnx
+        return to_onnx(self, path)
+
     # ----------------------------------------------------------------------------------------------
     # Prediction
     def _forward(self, X):

@@ -1,4 +1,5 @@
-"""ONNX export: a :class:`~neuronet.Network`, or a trained model with its preprocessing, as an ONNX file.
+"""ONNX export: a :class:`~neuronet.Network`, a trained model with its preprocessing, or a fitted
+scikit-learn estimator (``NeuronetClassifier`` / ``NeuronetRegressor``), as an ONNX file.
 
 The graph is built with ``onnx.helper`` and checked with ``onnx.checker`` before anything is written;
 the file is written atomically. This is the only module that imports ``onnx`` (lazily, through
@@ -29,6 +30,20 @@ n_outputs for several targets), float64, with the target standardization undone 
 ``Model.predict``). The column names, the categories, the task, the dtypes and the classes are
 stored in the file's ``metadata_props`` and described in its ``doc_string``.
 
+A fitted **scikit-learn estimator** (``neuronet.sklearn.NeuronetClassifier`` or
+``NeuronetRegressor``; the graph is built in :mod:`neuronet.onnx_sklearn`) gives the graph that
+skl2onnx gives ``MLPClassifier`` / ``MLPRegressor`` (probabilities as a plain tensor, no ZipMap):
+input ``X`` (n_samples, n_features_in_) in the network's dtype (float64, or float32 for
+``dtype="float32"``). A classifier returns ``label`` (n_samples,), what ``predict`` returns (``classes_``
+as strings, int64, float64 or bool), then ``probabilities`` (n_samples, n_classes), what
+``predict_proba`` returns (two columns ``[1 - p, p]`` for a binary classifier's single logistic unit;
+its label is the second class where ``p > 0.5``, as ``predict``). A multilabel classifier returns
+``label`` (n_samples, n_labels), int64 0/1 (``probabilities > 0.5``), then ``probabilities``
+(n_samples, n_labels). A regressor returns ``prediction``, (n_samples,) for one output, else
+(n_samples, n_outputs), in the network's dtype. Metadata ``neuronet.kind`` is ``"sklearn"``, with the
+estimator's class, the task, the classes and, when ``X`` had column names, ``neuronet.feature_names``
+(``feature_names_in_``). scikit-learn is imported only when an estimator is exported.
+
 Versions
 --------
 ``OPSET = 21`` and ``IR_VERSION = 10`` (the pair that ONNX 1.16 introduced) are pinned: every
@@ -41,6 +56,8 @@ and ``RegexFullMatch``), so the graph compares category strings as given; the ca
 from __future__ import annotations
 
 import json
+import sys
+
 import numpy as np
 
 from ._extras import require
@@ -189,16 +206,29 @@ def label_tensor(classes):
                      "use strings or integers")
 
 
+def gather_labels(graph, index, classes):
+    """The tensor ``classes[index]`` (``index`` an int64 tensor of class positions).
+
+    Returns
+    -------
+    label : str
+        The name of the tensor.
+    elem_type : int
+        Its ONNX element type (see :func:`label_tensor`).
+    """
+    table = label_tensor(classes)
+    classes = graph.const("classes", table, table.dtype)
+    label = graph.node("Gather", [classes, index], stem="label", axis=0)
+    return label, graph.helper.np_dtype_to_tensor_dtype(table.dtype)
+
+
 def add_labels(graph, probabilities, classes):
     """Output ``label``: ``classes[argmax(probabilities, axis=1)]``, shape (n_samples,).
 
     It becomes the graph's *first* output, so ``label, probabilities = session.run(None, ...)``.
     """
-    table = label_tensor(classes)
     index = graph.node("ArgMax", [probabilities], stem="class_index", axis=1, keepdims=0)
-    classes = graph.const("classes", table, table.dtype)
-    label = graph.node("Gather", [classes, index], stem="label", axis=0)
-    elem = graph.helper.np_dtype_to_tensor_dtype(table.dtype)
+    label, elem = gather_labels(graph, index, classes)
     graph.add_output(label, "label", elem, ["N"], first=True)
 
 
@@ -224,14 +254,52 @@ def _network_graph(graph, network):
 
 # --------------------------------------------------------------------------------------------------
 # Public API
+def _is_neuronet_estimator(obj):
+    """Whether ``obj`` is a ``NeuronetClassifier`` / ``NeuronetRegressor`` (without importing sklearn).
+
+    Such an object exists only once ``neuronet._sklearn_base`` has been imported, so a module that is
+    not loaded yet means "no".
+    """
+    base = sys.modules.get("neuronet._sklearn_base")
+    return base is not None and isinstance(obj, base.NeuronetEstimator)
+
+
+def _not_exportable(obj):
+    """The TypeError for ``obj``, with a hint for scikit-learn objects."""
+    if hasattr(obj, "steps") and _is_neuronet_estimator(getattr(obj, "_final_estimator", None)):
+        hint = ("; the earlier steps of a Pipeline are not exported: export its last step, "
+                "pipeline[-1], and apply pipeline[:-1].transform(X) before feeding X")
+    elif hasattr(obj, "get_params") and hasattr(obj, "fit"):
+        hint = "; for other scikit-learn estimators, use skl2onnx"
+    else:
+        hint = ""
+    return TypeError(f"to_onnx needs a neuronet Network or Model, or a fitted NeuronetClassifier or "
+                     f"NeuronetRegressor, got {type(obj).__name__}{hint}")
+
+
+def _builder(obj):
+    """The network whose dtype the graph takes, and the function that fills the graph for ``obj``."""
+    from .network import Network
+
+    if isinstance(obj, Network):
+        return obj, _network_graph
+    if all(hasattr(obj, a) for a in ("network", "preprocessor", "task")):
+        from .onnx_tabular import model_graph
+        return obj.network, model_graph
+    if _is_neuronet_estimator(obj):
+        from .onnx_sklearn import estimator_graph, fitted_network
+        return fitted_network(obj), estimator_graph
+    raise _not_exportable(obj)
+
+
 def build_onnx(model_or_network):
-    """The ONNX ``ModelProto`` for a network or a trained model, checked but not written.
+    """The ONNX ``ModelProto`` for a network, a trained model or a fitted estimator, checked but not written.
 
     Parameters
     ----------
-    model_or_network : Network or Model
-        A :class:`~neuronet.Network`, or a model with ``network``, ``preprocessor`` and ``task``
-        (as ``neuronet.model.Model``).
+    model_or_network : Network, Model, NeuronetClassifier or NeuronetRegressor
+        A :class:`~neuronet.Network`; a model with ``network``, ``preprocessor`` and ``task`` (as
+        ``neuronet.model.Model``); or a fitted ``neuronet.sklearn`` estimator.
 
     Returns
     -------
@@ -239,21 +307,16 @@ def build_onnx(model_or_network):
 
     Raises
     ------
+    TypeError
+        If ``model_or_network`` is none of these.
+    sklearn.exceptions.NotFittedError
+        If the estimator has not been fitted.
     ValueError
         If a layer or activation has no ONNX equivalent (the message names the layer).
     """
-    from .network import Network
-
     onnx = require("onnx", "onnx")
     require("onnx.numpy_helper", "onnx")
-    if isinstance(model_or_network, Network):
-        network, build = model_or_network, _network_graph
-    elif all(hasattr(model_or_network, a) for a in ("network", "preprocessor", "task")):
-        from .onnx_tabular import model_graph
-        network, build = model_or_network.network, model_graph
-    else:
-        raise TypeError(f"to_onnx needs a neuronet Network or Model, got "
-                        f"{type(model_or_network).__name__}")
+    network, build = _builder(model_or_network)
     graph = _Graph(onnx, network.dtype)
     doc, meta = build(graph, model_or_network)
     helper = onnx.helper
@@ -268,12 +331,15 @@ def build_onnx(model_or_network):
 
 
 def to_onnx(model_or_network, path):
-    """Export a network or a trained model to the ONNX file ``path`` (written atomically).
+    """Export a network, a trained model or a fitted estimator to the ONNX file ``path`` (atomically).
 
     Parameters
     ----------
-    model_or_network : Network or Model
-        See :func:`build_onnx` and the module docstring for the graph's inputs and outputs.
+    model_or_network : Network, Model, NeuronetClassifier or NeuronetRegressor
+        See :func:`build_onnx`, and the module docstring for the graph's inputs and outputs. A
+        fitted ``neuronet.sklearn`` estimator gives the graph skl2onnx gives ``MLPClassifier`` /
+        ``MLPRegressor``: input ``X``; outputs ``label`` and ``probabilities`` (as ``predict`` and
+        ``predict_proba``), or ``prediction`` (as a regressor's ``predict``).
     path : str or os.PathLike
         Where to write; the folder must exist. An existing file is replaced only once the new one
         is complete, and left untouched if the export fails; a symbolic link keeps pointing to its
@@ -284,6 +350,11 @@ def to_onnx(model_or_network, path):
     -------
     str
         ``path``.
+
+    Raises
+    ------
+    TypeError, ValueError, sklearn.exceptions.NotFittedError
+        See :func:`build_onnx`; nothing is written then.
     """
     data = build_onnx(model_or_network).SerializeToString()
     return atomic_write(path, lambda f: f.write(data))

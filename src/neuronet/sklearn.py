@@ -35,7 +35,9 @@ _ATTRIBUTES_DOC = """
     Attributes
     ----------
     network_ : neuronet.Network
-        The fitted network (save it with neuronet's own formats, export it to ONNX, ...).
+        The fitted network (save it with neuronet's own formats, ...). To serve the estimator with
+        ONNX, export the estimator itself, ``estimator.to_onnx(path)``: that graph keeps the labels
+        and predict_proba's columns, which ``network_`` alone lacks.
     coefs_, intercepts_ : list of ndarray
         Weights ``(n_in, n_out)`` and biases ``(n_out,)`` of each layer: views into ``network_``.
     loss_ : float
