@@ -32,8 +32,13 @@ def regression_metrics(y_true, y_pred):
     y_pred = np.asarray(y_pred, dtype=np.float64)
     with np.errstate(all="ignore"):          # a diverged model's huge outputs give inf, no warning
         err = y_pred - y_true
-        ss_tot = float(np.sum((y_true - y_true.mean()) ** 2))
-        ss_res = float(np.sum(err ** 2))
+        # R² does not depend on the units: for targets whose squares would overflow (beyond
+        # ±1e150) it is computed on y / max|y|; ordinary targets are used as they are.
+        largest = float(np.max(np.abs(y_true))) if y_true.size else 0.0
+        unit = largest if np.isfinite(largest) and largest > 1e150 else 1.0
+        scaled = y_true / unit
+        ss_tot = float(np.sum((scaled - scaled.mean()) ** 2))
+        ss_res = float(np.sum((y_pred / unit - scaled) ** 2))
         return {"mse": float(np.mean(err ** 2)), "mae": float(np.mean(np.abs(err))),
                 "r2": 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0}
 
