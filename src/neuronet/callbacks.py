@@ -12,7 +12,7 @@ current batch.
 """
 from __future__ import annotations
 
-__all__ = ["Callback", "LambdaCallback"]
+__all__ = ["Callback", "LambdaCallback", "as_callback_list"]
 
 
 class Callback:
@@ -41,3 +41,25 @@ class LambdaCallback(Callback):
                 if not callable(fn):
                     raise TypeError(f"LambdaCallback {name} must be callable, got {fn!r}")
                 setattr(self, name, fn)
+
+
+def as_callback_list(callbacks):
+    """``callbacks`` as ``Network.fit`` takes them, None or a list (or tuple) of Callback, as a list."""
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        raise TypeError(f"callbacks must be a list of neuronet.Callback instances, got "
+                        f"{callbacks!r}{_hint(callbacks, '[cb]')}")
+    for cb in callbacks:
+        if not isinstance(cb, Callback):
+            raise TypeError(f"callbacks must be neuronet.Callback instances, got {cb!r}{_hint(cb, 'cb')}")
+    return list(callbacks)
+
+
+def _hint(value, spelled):
+    """What to do with a lone Callback (``spelled``: how the fix reads) or a plain function."""
+    if isinstance(value, Callback):
+        return f" (put a single one in a list: callbacks={spelled})"
+    if callable(value):
+        return " (wrap a function in neuronet.LambdaCallback, e.g. on_epoch_end=...)"
+    return ""

@@ -14,7 +14,8 @@ import numpy as np
 
 from .csvdata import MISSING, is_missing, parse_number
 
-__all__ = ["MAX_CATEGORIES_FLOOR", "mean_and_std", "standardize", "numbers_in_disguise"]
+__all__ = ["MAX_CATEGORIES_FLOOR", "ColumnsRefused", "mean_and_std", "standardize",
+           "numbers_in_disguise"]
 
 #: A text column may have up to this many categories whatever the number of rows (beyond it, at most
 #: one per two training rows). A one-hot feature is learned from the rows of its category, so it needs
@@ -93,13 +94,50 @@ def _column_problem(source, name, values, distinct):
             "or free text"), True
 
 
+class ColumnsRefused(ValueError):
+    """Text columns that cannot be learned from as they are, each with its reason (one message).
+
+    The message ends by saying how to leave the identifier-like columns out: ``neuronet train
+    --drop``, and, when built with ``parameter`` (``"exclude"``, from :meth:`Model.for_table
+    <neuronet.model.Model.for_table>`), the Python argument first.
+
+    Attributes
+    ----------
+    prefix : str
+        ``"file.csv: "`` or ``""``.
+    problems : list of (str, (str, bool))
+        Per column: its name, then the reason and whether it looks like an identifier.
+    """
+
+    def __init__(self, prefix, problems, parameter=None, already=()):
+        self.prefix, self.problems = prefix, list(problems)
+        super().__init__(self._message(parameter, list(already)))
+
+    @property
+    def identifiers(self):
+        """The names of the identifier-like columns (the ones to leave out)."""
+        return [name for name, (_, identifier) in self.problems if identifier]
+
+    def spelled_for(self, parameter, already=()):
+        """The same refusal, saying how to leave the columns out with ``parameter=`` (which already
+        holds ``already``) before the command-line spelling; ``parameter=None``: that spelling only."""
+        return ColumnsRefused(self.prefix, self.problems, parameter, already)
+
+    def _message(self, parameter, already):
+        names = self.identifiers
+        drop = ""
+        if names:
+            python = f" with {parameter}={[*already, *names]!r}" if parameter else ""
+            drop = (f"; leave {'it' if len(names) == 1 else 'them'} out of the inputs{python} "
+                    f"(neuronet train: --drop {','.join(shlex.quote(n) for n in names)})")
+        if len(self.problems) == 1:
+            return f"{self.prefix}{self.problems[0][1][0]}{drop}"
+        listed = "; ".join(message for _, (message, _) in self.problems)
+        return (f"{self.prefix}{len(self.problems)} columns cannot be learned from as they are: "
+                f"{listed}{drop}")
+
+
 def _refuse_columns(source, problems):
-    """One ``ValueError`` for every column that cannot be learned from (see :func:`_column_problem`)."""
-    names = [shlex.quote(name) for name, (_, identifier) in problems if identifier]
-    drop = (f"; leave {'it' if len(names) == 1 else 'them'} out of the inputs (neuronet train: --drop "
-            f"{','.join(names)})" if names else "")
-    if len(problems) == 1:
-        return ValueError(f"{source.file_prefix}{problems[0][1][0]}{drop}")
-    listed = "; ".join(message for _, (message, _) in problems)
-    return ValueError(f"{source.file_prefix}{len(problems)} columns cannot be learned from as they "
-                      f"are: {listed}{drop}")
+    """One :class:`ColumnsRefused` for every column that cannot be learned from (see
+    :func:`_column_problem`)."""
+    return ColumnsRefused(source.file_prefix, problems)

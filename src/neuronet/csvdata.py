@@ -46,10 +46,23 @@ def is_missing(text, words=MISSING):
 
 def missing_words(words):
     """The set of texts that mean "no value", from user words (``"NA,?"`` or a list): lower-cased,
-    stripped, and always with the empty cell."""
+    stripped, and always with the empty cell.
+
+    Only texts are accepted: a number is never read as missing (a cell of a data frame holding
+    -999 stays the number -999), so ``missing=[-999]`` is refused rather than ignored.
+    """
     if isinstance(words, str):
         words = words.split(",")
-    return frozenset({""} | {str(w).strip().lower() for w in words})
+    try:
+        words = list(words)
+    except TypeError:
+        raise TypeError(f"missing must be a text such as 'NA,?' or a list of texts, got "
+                        f"{words!r}") from None
+    for word in words:
+        if not isinstance(word, str):
+            raise TypeError(f"missing must hold texts (the cell texts that mean 'no value'), got "
+                            f"{word!r}; numbers are never read as missing")
+    return frozenset({""} | {w.strip().lower() for w in words})
 
 
 def parse_number(text):

@@ -54,9 +54,22 @@ def get_initializer(init):
 
 
 def make_rng(init, seed):
-    """The random source an initializer draws from: legacy ``RandomState`` for the tutorial, else a Generator."""
-    if isinstance(seed, (np.random.Generator, np.random.RandomState)):
+    """The random source an initializer draws from: legacy ``RandomState`` for the tutorial, else a Generator.
+
+    The tutorial's weights come from ``np.random.seed(seed)`` and its draw order, so ``"tutorial"``
+    needs an int seed in [0, 2**32) (or None); a Generator cannot replay that order.
+    """
+    follows_tutorial = init is tutorial or (isinstance(init, str) and init == "tutorial")
+    if isinstance(seed, np.random.RandomState):
         return seed
-    if init == "tutorial" or init is tutorial:
+    if isinstance(seed, np.random.Generator):
+        if follows_tutorial:
+            raise ValueError(f"init='tutorial' draws from NumPy's legacy RandomState(seed), in the "
+                             f"tutorial's order, so seed must be an int, got {seed!r}")
+        return seed
+    if follows_tutorial:
+        if seed is not None and not 0 <= seed < 2**32:
+            raise ValueError(f"init='tutorial' seeds NumPy's legacy RandomState, which takes seeds "
+                             f"in [0, 2**32), got {seed!r}")
         return np.random.RandomState(seed)
     return np.random.default_rng(seed)

@@ -10,16 +10,19 @@ The layer contract is small:
 Batches are rows: ``X`` has shape ``(n_samples, n_in)`` and a weight matrix ``(n_in, n_out)``.
 
 A layer's parameters and their gradients are *views* into two flat vectors owned by the network, so
-optimizers and gradient checks treat the whole model as one vector. During training the layers write
-into buffers that are reused from batch to batch instead of allocating new arrays.
+optimizers and gradient checks treat the whole model as one vector. A layer therefore belongs to one
+network: ``Network`` refuses a layer that another live network was built from. During training the
+layers write into buffers that are reused from batch to batch instead of allocating new arrays.
 """
 from __future__ import annotations
+
+import weakref
 
 import numpy as np
 
 from .activations import Identity, get_activation
 
-__all__ = ["Layer", "Dense", "Dropout", "LayerState"]
+__all__ = ["Layer", "Dense", "Dropout", "LayerState", "check_layer_stack"]
 
 
 class Layer:
@@ -28,8 +31,12 @@ class Layer:
     #: Set by the network: the first layer need not compute ``dL_dX``.
     needs_input_gradient = True
 
-    #: Caches of the last training batch: never pickled, rebuilt on use.
-    _transient = ("_buffers", "_X", "_Z", "_A", "_batch", "_keep", "_dX", "_mask")
+    #: Caches of the last training batch, and the link to the owning network: never pickled
+    #: (the network that unpickles a layer claims it again).
+    _transient = ("_buffers", "_X", "_Z", "_A", "_batch", "_keep", "_dX", "_mask", "_owner")
+
+    #: A weak reference to the network whose vectors this layer's arrays view (None: no network yet).
+    _owner = None
 
     def __getstate__(self):
         return {k: v for k, v in vars(self).items() if k not in self._transient}
@@ -37,6 +44,15 @@ class Layer:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._buffers = {}
+
+    @property
+    def network(self):
+        """The live :class:`~neuronet.Network` this layer belongs to, or ``None``."""
+        return None if self._owner is None else self._owner()
+
+    def belong_to(self, network):
+        """Record ``network`` as this layer's owner (weakly: a layer does not keep a network alive)."""
+        self._owner = weakref.ref(network)
 
     def parameter_shapes(self):
         """``[(name, shape), ...]`` of the arrays this layer trains (none by default)."""
@@ -194,6 +210,8 @@ class Dropout(Layer):
     """
 
     def __init__(self, rate):
+        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)):
+            raise TypeError(f"Dropout rate must be a number in [0, 1), got {rate!r}")
         if not 0.0 <= float(rate) < 1.0:
             raise ValueError(f"Dropout rate must be in [0, 1), got {rate!r}")
         self.rate = float(rate)
@@ -232,18 +250,60 @@ class Dropout(Layer):
 
 class LayerState:
     """A layer as pickled inside a network: its state without the views into the network's vectors
-    (the network rebuilds them with ``bind``) and without its batch caches."""
+    (the network rebuilds them with ``bind``), without its batch caches and without the weak link to
+    its network (which claims the restored layer again)."""
 
-    _VIEWS = ("_W", "_b", "grad_weights", "grad_bias")
+    _LEFT_OUT = ("_W", "_b", "grad_weights", "grad_bias", "_owner")
 
     def __init__(self, layer):
         self.cls = type(layer)
-        self.state = {k: v for k, v in layer.__getstate__().items() if k not in self._VIEWS}
+        self.state = {k: v for k, v in layer.__getstate__().items() if k not in self._LEFT_OUT}
 
     def restore(self):
         layer = self.cls.__new__(self.cls)
         layer.__setstate__(self.state)
         return layer
+
+
+def check_layer_stack(layers):
+    """``layers`` (a list, or one layer) as a list, refused unless they can stack into a new network:
+    neuronet layers, each listed once and free, consecutive ``Dense`` shapes chaining, ``Dense`` last.
+    """
+    if isinstance(layers, Layer):
+        layers = [layers]
+    try:
+        layers = list(layers)
+    except TypeError:
+        layers = None
+    if not layers or not all(isinstance(layer, Layer) for layer in layers):
+        raise TypeError("layers must be a non-empty list of neuronet layers (e.g. Dense)")
+    _refuse_shared_layers(layers)
+    dense = [layer for layer in layers if isinstance(layer, Dense)]
+    if not dense:
+        raise ValueError("a network needs at least one Dense layer")
+    for a, b in zip(dense, dense[1:]):
+        if a.n_out != b.n_in:
+            raise ValueError(f"layer shapes do not chain: {a!r} gives {a.n_out} outputs but the "
+                             f"next, {b!r}, takes {b.n_in} inputs")
+    if not isinstance(layers[-1], Dense):
+        raise ValueError(f"the last layer must be Dense, got {layers[-1]!r}")
+    return layers
+
+
+def _refuse_shared_layers(layers):
+    """A layer's weights are views into one network's vector: a layer listed twice would have its
+    gradients overwritten, and one taken from a live network would leave that network training a
+    vector its layers no longer read. Positions are counted from 1."""
+    position_of = {}
+    for position, layer in enumerate(layers, start=1):
+        if id(layer) in position_of:
+            raise ValueError(f"layers {position_of[id(layer)]} and {position} are the same {layer!r} "
+                             "object; a layer can appear only once: create a new layer for each "
+                             "position")
+        position_of[id(layer)] = position
+        if layer.network is not None:
+            raise ValueError(f"layer {position} {layer!r} already belongs to another Network; create "
+                             "new layers for each network")
 
 
 def _assign(target, value, name):

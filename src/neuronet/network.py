@@ -1,8 +1,8 @@
 """The network: a stack of layers, a loss and an optimizer, trained by :func:`~neuronet.training.train`.
 
 All trainable arrays live in one flat vector (``parameters``) and their gradients in another
-(``gradients``); each layer's ``weights`` and ``bias`` are views into them. One call,
-``loss_and_gradients``, runs the forward pass, the loss and the backward pass.
+(``gradients``); each layer's ``weights`` and ``bias`` are views into them, so a layer belongs to one
+network. One call, ``loss_and_gradients``, runs the forward pass, the loss and the backward pass.
 """
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ import math
 
 import numpy as np
 
-from .callbacks import Callback
+from .callbacks import as_callback_list
 from .initializers import get_initializer, make_rng
-from .layers import Dense, Layer, LayerState
+from .layers import Dense, LayerState, check_layer_stack
 from .losses import get_loss
 from .optimizers import Adam, get_optimizer
 from .targets import check_classes, encode_targets
-from .training import train
-from .validation import check_sample_weight, check_X, resolve_dtype
+from .training import hold_out, train
+from .validation import (as_numeric, check_count, check_fraction, check_non_negative,
+                         check_sample_weight, check_X, random_generator, resolve_dtype)
 
 __all__ = ["Network"]
 
@@ -29,13 +30,16 @@ class Network:
     ----------
     layers : list of Layer
         Applied in order; consecutive ``Dense`` layers must agree (``n_out`` of one is ``n_in`` of the next).
+        The network takes the layers over (their weights become views into its ``parameters``): a
+        layer can appear once, and building a second network from layers of a live one is refused.
     loss : str or Loss, optional
         Default: ``"categorical_crossentropy"`` after softmax, ``"binary_crossentropy"`` after sigmoid,
         ``"mse"`` otherwise.
     optimizer : str or Optimizer, optional
         Default ``Adam()``. An optimizer instance belongs to one network.
     init : str or callable, default "auto"
-        Weight initializer (see :mod:`neuronet.initializers`).
+        Weight initializer (see :mod:`neuronet.initializers`). ``"tutorial"`` needs an int seed (or
+        None): it replays the tutorial's ``np.random.seed`` draws.
     seed : int, numpy Generator or None
         Makes initialization, shuffling, validation splits and dropout repeatable.
     dtype : "float64" (default) or "float32"
@@ -43,28 +47,19 @@ class Network:
 
     Attributes
     ----------
+    parameters : ndarray, shape (n_parameters,)
+        Every weight and bias, layer by layer, in one live vector; assigning copies values in.
     history : dict
         ``{"loss": [...], "val_loss": [...]}``, one entry per epoch, across successive ``fit`` calls.
+        ``val_loss`` stays empty until an epoch has validation data; from then on it, too, has one
+        entry per epoch, NaN for the epochs without validation data.
     classes_ : ndarray or None
         The labels behind a softmax output's columns, once ``fit`` has seen labels.
     """
 
     def __init__(self, layers, loss=None, optimizer=None, init="auto", seed=None, dtype="float64"):
-        if isinstance(layers, Layer):
-            layers = [layers]
-        layers = list(layers)
-        if not layers or not all(isinstance(layer, Layer) for layer in layers):
-            raise TypeError("layers must be a non-empty list of neuronet layers (e.g. Dense)")
+        self.layers = layers = check_layer_stack(layers)
         dense = [layer for layer in layers if isinstance(layer, Dense)]
-        if not dense:
-            raise ValueError("a network needs at least one Dense layer")
-        for a, b in zip(dense, dense[1:]):
-            if a.n_out != b.n_in:
-                raise ValueError(f"layer shapes do not chain: {a!r} gives {a.n_out} outputs but the "
-                                 f"next, {b!r}, takes {b.n_in} inputs")
-        if not isinstance(layers[-1], Dense):
-            raise ValueError(f"the last layer must be Dense, got {layers[-1]!r}")
-        self.layers = layers
         self.dtype = resolve_dtype(dtype)
         self.n_inputs, self.n_outputs = dense[0].n_in, dense[-1].n_out
         self.output_activation = dense[-1].activation.name
@@ -76,7 +71,7 @@ class Network:
                              f"{self.output_activation!r}")
         self.init = init
         self.seed = seed
-        self.rng = np.random.default_rng(seed) if not isinstance(seed, np.random.Generator) else seed
+        self.rng = random_generator(seed)
         self.classes_ = None
         self.history = {"loss": [], "val_loss": []}
         self.stop_training = False
@@ -85,6 +80,7 @@ class Network:
         self.initialize(init)
         self.optimizer = get_optimizer(optimizer if optimizer is not None else Adam())
         self.optimizer.bind(self.parameters, self.gradients)
+        self._claim_layers()  # last: a network that failed to build leaves its layers free
 
     # ----------------------------------------------------------------------------------------------
     # Parameters
@@ -92,7 +88,7 @@ class Network:
         """Lay every layer's arrays end to end in one parameter vector and one gradient vector."""
         size = sum(int(np.prod(shape)) for layer in self.layers
                    for _, shape in layer.parameter_shapes())
-        self.parameters = np.zeros(size, dtype=self.dtype)
+        self._parameters = np.zeros(size, dtype=self.dtype)
         self.gradients = np.zeros(size, dtype=self.dtype)
         self._link_layers()
 
@@ -113,6 +109,12 @@ class Network:
             layer.bind(arrays, grads, self.rng)
             layer.needs_input_gradient = i > 0
 
+    def _claim_layers(self):
+        """Mark every layer as this network's, so that no other network re-binds it to its own vectors
+        (this network would then train a vector its layers no longer read)."""
+        for layer in self.layers:
+            layer.belong_to(self)
+
     def __getstate__(self):
         """Pickle the flat vectors only: the layers' views are rebuilt on unpickling.
 
@@ -127,6 +129,7 @@ class Network:
         state["layers"] = [held.restore() for held in state["layers"]]
         self.__dict__.update(state)
         self._link_layers()
+        self._claim_layers()
 
     def initialize(self, init="auto"):
         """Draw fresh weights with initializer ``init`` (from ``seed``) and zero the biases."""
@@ -139,23 +142,44 @@ class Network:
                     layer.bias = np.zeros(layer.n_out)
 
     @property
+    def parameters(self):
+        """Every trainable number, layer by layer (weights, then bias), as one vector, shape
+        ``(n_parameters,)``.
+
+        This is the live vector the layers' arrays view, not a copy: ``net.parameters[i] = v`` changes
+        the network. Assigning, ``net.parameters = vector`` (e.g. a solution from
+        ``scipy.optimize.minimize``), copies ``vector`` in, as :meth:`set_flat_parameters` does.
+        """
+        return self._parameters
+
+    @parameters.setter
+    def parameters(self, vector):
+        self.set_flat_parameters(vector)
+
+    @property
     def n_parameters(self):
         """Number of trainable numbers in the network."""
-        return self.parameters.size
+        return self._parameters.size
 
     def get_flat_parameters(self):
         """A copy of every parameter, layer by layer (weights, then bias), as one vector."""
-        return self.parameters.copy()
+        return self._parameters.copy()
 
     def set_flat_parameters(self, vector):
-        """Overwrite every parameter from a vector laid out as ``get_flat_parameters`` returns."""
-        vector = np.asarray(vector)
-        if vector.shape != self.parameters.shape:
-            raise ValueError(f"expected a parameter vector of shape {self.parameters.shape}, "
-                             f"got {vector.shape}")
-        if not np.all(np.isfinite(vector)):
-            raise ValueError("parameter vector contains NaN or infinite values")
-        self.parameters[...] = vector
+        """Overwrite every parameter from a vector laid out as ``get_flat_parameters`` returns.
+
+        The values are cast to the network's dtype; the shape must match and every value must be
+        finite (in that dtype: 1e39 does not fit in float32).
+        """
+        values = as_numeric(vector, self.dtype, "parameters")
+        if values.shape != self._parameters.shape:
+            raise ValueError(f"parameters must have shape {self._parameters.shape}, got {values.shape}")
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            given = np.asarray(vector, dtype=np.float64).reshape(-1)[bad[0]]
+            raise ValueError(f"parameters must be finite {self.dtype.name} numbers; position "
+                             f"{bad[0]} holds {given:g}")
+        self._parameters[...] = values
 
     # ----------------------------------------------------------------------------------------------
     # The maths: forward, loss, backward
@@ -167,11 +191,12 @@ class Network:
         return A
 
     def _penalty(self):
+        """The L2 penalty ``weight_decay / 2 * sum(W**2)`` over every weight matrix (not the biases)."""
         decay = self.optimizer.weight_decay if hasattr(self, "optimizer") else 0.0
         if not decay:
             return 0.0
-        return 0.5 * decay * sum(float(np.dot(self.parameters[s], self.parameters[s]))
-                                 for s in self._weight_slices)
+        p = self._parameters
+        return 0.5 * decay * sum(float(np.dot(p[s], p[s])) for s in self._weight_slices)
 
     def loss_and_gradients(self, X, Y, sample_weight=None):
         """One forward and backward pass on validated arrays (see :meth:`prepare`).
@@ -198,7 +223,7 @@ class Network:
         if decay:
             loss += self._penalty()
             for s in self._weight_slices:
-                self.gradients[s] += decay * self.parameters[s]
+                self.gradients[s] += decay * self._parameters[s]
         return loss, self.gradients
 
     def train_step(self, X, Y, sample_weight=None):
@@ -265,7 +290,7 @@ class Network:
             Early stopping: stop after this many epochs without improvement of the validation loss
             (or the training loss, without validation data), then restore the best weights.
         min_delta : float
-            The smallest decrease that counts as an improvement.
+            The smallest decrease that counts as an improvement (0 or more).
         callbacks : list of Callback
         sample_weight : array-like, shape (n_samples,), optional
         classes : array-like, optional
@@ -275,19 +300,16 @@ class Network:
         -------
         self
         """
-        epochs = _count("epochs", epochs)
+        epochs = check_count("epochs", epochs)
         if batch_size is not None:
-            batch_size = _count("batch_size", batch_size)
+            batch_size = check_count("batch_size", batch_size)
         if patience is not None:
-            patience = _count("patience", patience)
-        if not 0.0 <= float(validation_split) < 1.0:
-            raise ValueError(f"validation_split must be in [0, 1), got {validation_split!r}")
+            patience = check_count("patience", patience)
+        validation_split = check_fraction("validation_split", validation_split)
         if validation_data is not None and validation_split:
             raise ValueError("give validation_data or validation_split, not both")
-        callbacks = list(callbacks or [])
-        for cb in callbacks:
-            if not isinstance(cb, Callback):
-                raise TypeError(f"callbacks must be neuronet.Callback instances, got {cb!r}")
+        min_delta = check_non_negative("min_delta", min_delta)
+        callbacks = as_callback_list(callbacks)
         X, Y, w = self.prepare(X, y, sample_weight, classes)
         validation = None
         if validation_data is not None:
@@ -300,19 +322,12 @@ class Network:
                                      Xv.shape[0], self.dtype)
             validation = (Xv, Yv, wv)
         elif validation_split:
-            n_val = int(round(X.shape[0] * float(validation_split)))
-            if n_val < 1 or n_val >= X.shape[0]:
-                raise ValueError(f"validation_split={validation_split} of {X.shape[0]} samples leaves "
-                                 "no validation or no training rows")
-            order = self.rng.permutation(X.shape[0])
-            val, keep = np.sort(order[:n_val]), np.sort(order[n_val:])
-            validation = (X[val], Y[val], None if w is None else w[val])
-            X, Y, w = X[keep], Y[keep], (None if w is None else w[keep])
+            (X, Y, w), validation = hold_out(X, Y, w, validation_split, self.rng)
         # Overflows and NaNs are the training loop's to detect (TrainingDiverged), not NumPy's to print.
         with np.errstate(all="ignore"):
             self.stopped_ = train(self, X, Y, w, epochs=epochs, batch_size=batch_size,
                                   shuffle=bool(shuffle), validation=validation, patience=patience,
-                                  min_delta=float(min_delta), callbacks=callbacks, rng=self.rng)
+                                  min_delta=min_delta, callbacks=callbacks, rng=self.rng)
         return self
 
     def predict(self, X):
@@ -342,7 +357,13 @@ class Network:
         return (P >= 0.5).astype(int)
 
     def evaluate(self, X, y, sample_weight=None):
-        """The loss on ``(X, y)`` and, for classifiers, the accuracy: ``{"loss": .., "accuracy": ..}``."""
+        """The loss on ``(X, y)`` and, for classifiers, the accuracy: ``{"loss": .., "accuracy": ..}``.
+
+        ``"loss"`` is the loss training minimizes: with ``weight_decay`` it includes the L2 penalty
+        ``weight_decay / 2 * sum(W**2)``, as Keras's ``evaluate`` includes regularization losses (and
+        as ``history["loss"]`` does). The data loss alone is
+        ``net.loss.value(Y, net.predict(X), w)`` with ``X, Y, w = net.prepare(X, y, sample_weight)``.
+        """
         Xc, Y, w = self.prepare(X, y, sample_weight)
         result = {"loss": self.evaluate_loss(Xc, Y, w)}
         if self.output_activation == "softmax" or (self.output_activation == "sigmoid"
@@ -385,9 +406,3 @@ def _mismatch(Y, P):
 def _default_loss(output_activation):
     return {"softmax": "categorical_crossentropy",
             "sigmoid": "binary_crossentropy"}.get(output_activation, "mse")
-
-
-def _count(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)

@@ -9,7 +9,8 @@ with the tutorial's words beside the standard ones::
     neuron.think([1, 0, 0])          # or neuron.predict(...) -> array([0.99993704])
 
 One full-batch step of that network is exactly the tutorial's
-``W += X.T @ ((y - out) * out * (1 - out))``.
+``W += X.T @ ((y - out) * (out * (1 - out)))`` (the error times the sigmoid's derivative, with the
+tutorial's brackets: in floating point they matter in the last bit).
 """
 from __future__ import annotations
 
@@ -30,9 +31,12 @@ class Neuron:
     n_inputs : int, default 3
     seed : int, default 1
         The tutorial seeds NumPy's legacy generator with 1; weights are ``2 * random_sample((n_inputs, 1)) - 1``.
+        (An int in [0, 2**32), as ``np.random.seed`` takes, or None.)
     """
 
     def __init__(self, n_inputs=3, seed=1):
+        if isinstance(n_inputs, bool) or not isinstance(n_inputs, (int, np.integer)) or n_inputs < 1:
+            raise ValueError(f"n_inputs must be a positive integer, got {n_inputs!r}")
         self.network = Network([Dense(n_inputs, 1, activation="sigmoid", bias=False)],
                                loss="sse", optimizer=SGD(learning_rate=1.0), init="tutorial", seed=seed)
 

@@ -3,16 +3,11 @@
 :class:`TabularPreprocessor` is fitted on the training rows only and stored in the model file, so a
 saved model takes raw rows (text from a CSV file, dicts, or arrays) at prediction time.
 
-Rows may be given as
-
-- a :class:`~neuronet.csvdata.Table` (what :func:`~neuronet.csvdata.read_csv` returns; values are
-  text, columns are found by name, messages name ``file:line`` and the column);
-- a list of dicts ``{column name: value}`` (messages name the row, 0-based);
-- columns with names: a pandas DataFrame (anything with ``.columns`` and ``obj[name]``; pandas is
-  not imported here) or a dict ``{column name: sequence of values}``. Like a Table and dicts, these
-  are matched by column *name*: their order does not matter and extra columns are ignored;
-- a 2-D array-like of raw values whose columns are in ``columns_`` order (numbers or text): only
-  these are matched by position.
+Rows may be given in any of the formats :class:`~neuronet.rows.RowSource` reads: a
+:class:`~neuronet.csvdata.Table`, a list of dicts, a pandas DataFrame or dict of columns, a single row
+(a dict of values or a pandas Series), all matched by column *name* (their order does not matter and
+extra columns are ignored), or a 2-D array-like of raw values whose columns are in ``columns_`` order
+(numbers or text): only these are matched by position.
 """
 from __future__ import annotations
 
@@ -20,121 +15,9 @@ import numpy as np
 
 from .columns import _column_problem, _refuse_columns, _text, mean_and_std, standardize
 from .csvdata import MISSING, Table, is_missing, missing_words, parse_number
+from .rows import RowSource, short_list
 
 __all__ = ["TabularPreprocessor", "RowSource", "stratified_split"]
-
-class RowSource:
-    """A uniform view of the accepted row formats: ``n_rows``, ``names``, ``values(name)``, ``where(i)``."""
-
-    def __init__(self, data, columns=None, missing=MISSING):
-        self.missing = missing                   # the texts that mean "no value"
-        self.table = data if isinstance(data, Table) else None
-        self.named = None
-        if self.table is not None:
-            self.names = list(data.columns)
-            self.n_rows = data.n_rows
-            self.source = data.source
-        elif _has_named_columns(data):
-            self.named = data
-            self.names = [str(c) for c in data.keys()] if isinstance(data, dict) else \
-                [str(c) for c in data.columns]
-            self._keys = dict(zip(self.names, data.keys() if isinstance(data, dict) else data.columns))
-            try:
-                lengths = {name: len(data[key]) for name, key in self._keys.items()}
-            except TypeError:
-                raise ValueError("a dict of rows must map each column name to a sequence of values "
-                                 "(for a single row, give a list holding one dict)") from None
-            if not lengths or len(set(lengths.values())) != 1:
-                raise ValueError(f"columns must be non-empty and of the same length; got lengths "
-                                 f"{lengths}")
-            self.n_rows = next(iter(lengths.values()))
-            self.source = "rows"
-        elif isinstance(data, (list, tuple)) and data and all(isinstance(r, dict) for r in data):
-            self.names = list(columns) if columns is not None else list(data[0])
-            self.n_rows = len(data)
-            self.dicts = data
-            self.source = "rows"
-            for i, row in enumerate(data):
-                absent = [c for c in self.names if c not in row]
-                if absent:
-                    raise ValueError(f"row {i} has no value for column{'s' if len(absent) > 1 else ''} "
-                                     f"{', '.join(map(repr, absent))}")
-        else:
-            array = np.asarray(data, dtype=object)
-            if array.ndim != 2 or array.shape[0] == 0:
-                raise ValueError(f"rows must be a non-empty 2-D array-like (n_rows, n_columns), a list "
-                                 f"of dicts or a Table; got shape {array.shape}")
-            if columns is None:
-                columns = [f"x{i}" for i in range(array.shape[1])]
-            if array.shape[1] != len(columns):
-                raise ValueError(f"rows have {array.shape[1]} columns but {len(columns)} are expected "
-                                 f"({', '.join(columns)})")
-            self.names = list(columns)
-            self.n_rows = array.shape[0]
-            self.array = array
-            self.source = "rows"
-
-    def values(self, name):
-        """The raw values of column ``name``, one per row (a list)."""
-        if self.table is not None:
-            return self.table.column(name)
-        if self.named is not None:
-            if name not in self._keys:
-                raise ValueError(f"the rows have no column {name!r}; their columns are "
-                                 f"{short_list(self.names)}")
-            return np.asarray(self.named[self._keys[name]]).tolist()
-        if hasattr(self, "dicts"):
-            return [row[name] for row in self.dicts]
-        return list(self.array[:, self.names.index(name)])
-
-    def where(self, i, name=None):
-        """Where row ``i`` (and column ``name``) is, for messages: ``file:line, column 3 'x'`` or ``row 4``."""
-        if self.table is not None:
-            place = self.table.where(i)
-            if name is not None:
-                place += f", column {self.table.index(name) + 1} ({name!r})"
-            return place
-        return f"row {i}" + (f", column {name!r}" if name is not None else "")
-
-    def rows_text(self, indices, limit=8):
-        """'lines 3, 9' or 'rows 2, 8' for a list of 0-based row indices."""
-        if self.table is not None:
-            shown = [str(self.table.lines[i]) for i in indices[:limit]]
-            word = "line" if len(indices) == 1 else "lines"
-        else:
-            shown = [str(i) for i in indices[:limit]]
-            word = "row" if len(indices) == 1 else "rows"
-        more = f", ... ({len(indices)} in all)" if len(indices) > limit else ""
-        return f"{word} {', '.join(shown)}{more}"
-
-    def column_text(self, name):
-        """``column 3 ('x')`` for a Table, ``column 'x'`` otherwise, for messages."""
-        if self.table is not None:
-            return f"column {self.table.index(name) + 1} ({name!r})"
-        return f"column {name!r}"
-
-    @property
-    def file_prefix(self):
-        """``'file.csv: '`` for a Table (messages start with it), else ``''``."""
-        return f"{self.source}: " if self.table is not None else ""
-
-    def check_no_missing(self, name, values):
-        missing = [i for i, v in enumerate(values) if is_missing(v, self.missing)]
-        if missing:
-            words = sorted({values[i].strip() for i in missing if isinstance(values[i], str)} - {""})
-            hint = (f" (read as missing: {', '.join(map(repr, words[:3]))}; if that is a real value, "
-                    "name the texts that mean missing with missing= / neuronet train --missing)"
-                    if words else "")
-            raise ValueError(f"{self.file_prefix}missing values in {self.column_text(name)} at "
-                             f"{self.rows_text(missing)}; fill them in or remove those rows{hint}")
-
-
-def _has_named_columns(data):
-    """True for a dict of columns or a data frame (duck-typed: ``.columns`` and ``obj[name]``)."""
-    if isinstance(data, dict):
-        return True
-    return (hasattr(data, "columns") and hasattr(data, "__getitem__") and hasattr(data, "__len__")
-            and not isinstance(data, np.ndarray))
 
 
 def _fast_numbers(values):
@@ -168,13 +51,6 @@ def numeric_values(source, name, values):
                              "column is numeric")
         out[i] = x
     return out
-
-
-def short_list(names, limit=8):
-    """``'a, b, c'``, or the first ``limit`` names and how many more."""
-    names = list(names)
-    shown = ", ".join(names[:limit])
-    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
 
 
 def column_kind(values):
@@ -226,9 +102,10 @@ class TabularPreprocessor:
 
         Parameters
         ----------
-        data : Table, list of dict, or 2-D array-like
+        data : Table, DataFrame, dict of columns, list of dict, or 2-D array-like
         columns : list of str, optional
-            Which columns are inputs (default: all columns of ``data``); names for an array's columns.
+            Which columns are inputs (default: all columns of ``data``). For a 2-D array it names
+            the array's columns, one name per column, in order.
         vocabulary : Table, list of dict, or 2-D array-like, optional
             More rows (e.g. the whole file, held-out test rows included) whose values are added to
             the categories of the categorical columns. Only category *names* come from them; the
@@ -242,10 +119,10 @@ class TabularPreprocessor:
         names = list(columns) if columns is not None else source.names
         extra = None if vocabulary is None else RowSource(
             vocabulary, None if isinstance(vocabulary, Table) else names, self.missing)
-        if not names:
-            raise ValueError(f"{source.source}: there are no input columns left to learn from")
         if source.n_rows == 0:
             raise ValueError(f"{source.source}: there are no rows to learn from")
+        if not names:
+            raise ValueError(f"{source.source}: there are no input columns left to learn from")
         numeric, means, scales, categorical, categories = [], [], [], [], []
         problems = []                      # text columns that cannot be learned from as they are
         for name in names:

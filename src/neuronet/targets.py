@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_numeric, check_finite
+from .validation import as_numeric, check_finite, missing_rows, name_rows
 
 __all__ = ["encode_targets", "one_hot"]
 
@@ -52,13 +52,22 @@ def encode_targets(y, n_samples, n_outputs, output_activation, dtype, classes=No
         want = f"({n_samples},) or ({n_samples}, 1)" if n_outputs == 1 else f"({n_samples}, {n_outputs})"
         raise ValueError(f"y has shape {y_array.shape}, but the output layer has {n_outputs} unit"
                          f"{'s' if n_outputs > 1 else ''}: y must have shape {want}")
-    check_finite(Y, "y")
+    check_finite(Y, "y", y_array)
     if output_activation in ("sigmoid", "softmax") and (Y.min() < 0 or Y.max() > 1):
-        bad = np.flatnonzero(((Y < 0) | (Y > 1)).any(axis=1))
-        raise ValueError(f"y must lie in [0, 1] for a {output_activation} output; row {bad[0]} holds "
-                         f"{Y[bad[0]].tolist()}. Encode the labels as 0/1, or use a softmax output "
-                         "for labels of any kind")
+        _outside_unit_interval(Y, output_activation)
     return np.ascontiguousarray(Y), None
+
+
+def _outside_unit_interval(Y, output_activation):
+    """Refuse targets outside [0, 1] for a probability output, with the advice that fits it."""
+    bad = np.flatnonzero(((Y < 0) | (Y > 1)).any(axis=1))[0]
+    if output_activation == "softmax":   # only an (n_samples, n_classes) array of numbers gets here
+        raise ValueError(f"y must lie in [0, 1] for a softmax output: a y of shape {Y.shape} is read "
+                         f"as class probabilities, and row {bad} holds {Y[bad].tolist()}. To give "
+                         f"labels instead, pass them as one column, shape ({Y.shape[0]},)")
+    raise ValueError(f"y must lie in [0, 1] for a sigmoid output; row {bad} holds "
+                     f"{Y[bad].tolist()}. Encode the labels as 0/1, or use a softmax output for "
+                     "labels of any kind")
 
 
 def _encode_labels(y, n_outputs, dtype, classes):
@@ -68,6 +77,7 @@ def _encode_labels(y, n_outputs, dtype, classes):
     if y.dtype.kind == "f":
         check_finite(y, "y")
     if y.dtype == object:
+        _refuse_missing(y)
         y = y.astype(str)
     seen = np.unique(y)
     if classes is None:
@@ -84,6 +94,14 @@ def _encode_labels(y, n_outputs, dtype, classes):
             raise ValueError(f"y holds labels the network does not know: {_show(unseen)}; "
                              f"known classes: {_show(classes)}")
     return one_hot(y, classes, dtype), classes
+
+
+def _refuse_missing(labels):
+    """A missing label (None, NaN, pandas.NA) is not a class of its own."""
+    rows = missing_rows(labels)
+    if rows.size:
+        raise ValueError(f"y contains missing labels, None or NaN ({name_rows(rows)}); drop those "
+                         "rows or give them a label first")
 
 
 def check_classes(classes, n_outputs):

@@ -69,6 +69,8 @@ def infer_task(values, task=None, where="the target column", rows_text=None):
     """
     if task not in (None, "classification", "regression"):
         raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+    if len(values) == 0:
+        raise ValueError(f"{where} has no values: there are no rows to learn from")
     kind = _label_kind(values)
     rows_text = rows_text or (lambda rows: f"row {rows[0]}" if len(rows) == 1 else
                               f"rows {', '.join(map(str, rows[:8]))}")

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-__all__ = ["train", "TrainingDiverged"]
+__all__ = ["train", "hold_out", "TrainingDiverged"]
 
 
 class TrainingDiverged(ValueError, ArithmeticError):
@@ -70,6 +70,32 @@ class _Batches:
             Yb = np.take(self.Y, idx, axis=0, out=self._Y[:m], mode="clip")
             wb = None if self.w is None else np.take(self.w, idx, out=self._w[:m], mode="clip")
             yield Xb, Yb, wb
+
+
+def _record_val_loss(history, val_loss):
+    """Append an epoch's ``val_loss`` (None: the epoch had no validation data) in line with
+    ``history["loss"]``: ``val_loss`` stays empty until an epoch is validated, and from then on gets
+    one entry per epoch too, NaN for the epochs without validation, so ``val_loss[i]`` and
+    ``loss[i]`` always belong to the same epoch."""
+    recorded = history["val_loss"]
+    if val_loss is None and not recorded:
+        return
+    recorded.extend([math.nan] * (len(history["loss"]) - 1 - len(recorded)))
+    recorded.append(math.nan if val_loss is None else val_loss)
+
+
+def hold_out(X, Y, sample_weight, fraction, rng):
+    """Split the rows at random into ``(X, Y, w)`` to train on and ``(X_val, Y_val, w_val)`` to
+    validate on, ``round(fraction * n_samples)`` of them; each part keeps the rows' order."""
+    n_val = int(round(X.shape[0] * fraction))
+    if n_val < 1 or n_val >= X.shape[0]:
+        raise ValueError(f"validation_split={fraction} of {X.shape[0]} samples leaves no validation "
+                         "or no training rows")
+    order = rng.permutation(X.shape[0])
+    parts = []
+    for rows in (np.sort(order[n_val:]), np.sort(order[:n_val])):
+        parts.append((X[rows], Y[rows], None if sample_weight is None else sample_weight[rows]))
+    return parts
 
 
 def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, patience, min_delta,
@@ -133,10 +159,10 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
             best_start, epoch_start = epoch_start, best_start
         if validation is not None:
             logs["val_loss"] = net.evaluate_loss(*validation)
-            history["val_loss"].append(logs["val_loss"])
-            if not isfinite(logs["val_loss"]):
-                raise _go_back(net, f"the validation loss became {logs['val_loss']} in epoch "
-                                    f"{epoch0 + epoch}", best_start, lowest_epoch, lowest)
+        _record_val_loss(history, logs.get("val_loss"))
+        if not isfinite(logs.get("val_loss", 0.0)):
+            raise _go_back(net, f"the validation loss became {logs['val_loss']} in epoch "
+                                f"{epoch0 + epoch}", best_start, lowest_epoch, lowest)
         for cb in callbacks:
             cb.on_epoch_end(net, epoch0 + epoch, logs)
         if patience is not None:

@@ -1,4 +1,5 @@
-"""Input checks: every mistake in X, y or sample_weight becomes a ValueError that names the problem.
+"""Input checks: every mistake in X, y, sample_weight or a setting becomes a ValueError or TypeError
+that names the problem.
 
 Nothing is silently broadcast: shapes must match exactly.
 """
@@ -6,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_X", "check_sample_weight", "check_finite", "resolve_dtype"]
+__all__ = ["check_X", "check_sample_weight", "check_finite", "missing_rows", "name_rows",
+           "resolve_dtype", "check_count", "check_fraction", "check_non_negative", "random_generator"]
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -28,30 +30,74 @@ def as_numeric(values, dtype, name):
         array = np.asarray(values)
     except ValueError as err:  # ragged nested lists
         raise ValueError(f"{name} could not be read as a rectangular array: {err}") from None
-    if array.dtype == object or array.dtype.kind in "USVMm":
-        try:
-            return np.asarray(array, dtype=dtype)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name} must be numeric; it holds values of type "
-                             f"{array.dtype if array.dtype != object else 'object'}") from None
-    if array.dtype.kind == "c":
-        raise ValueError(f"{name} must be real-valued, got complex numbers")
-    return np.asarray(array, dtype=dtype)
+    # A value too large for float32 becomes inf here; check_finite(..., source=) names it.
+    with np.errstate(over="ignore"):
+        if array.dtype == object or array.dtype.kind in "USVMm":
+            try:
+                return np.asarray(array, dtype=dtype)
+            except (TypeError, ValueError):
+                raise ValueError(f"{name} must be numeric; it holds values of type "
+                                 f"{array.dtype if array.dtype != object else 'object'}") from None
+        if array.dtype.kind == "c":
+            raise ValueError(f"{name} must be real-valued, got complex numbers")
+        return np.asarray(array, dtype=dtype)
 
 
-def check_finite(array, name):
-    """Raise if ``array`` holds NaN or infinity, naming the first offending row (no full-size temporary)."""
+def check_finite(array, name, source=None):
+    """Raise if ``array`` holds NaN or infinity, naming the first offending rows (clean data costs a
+    min and a max, no full-size temporary).
+
+    ``source`` is what ``array`` was cast from, if it was: finite values there that became infinite
+    are reported as too large for ``array``'s dtype (float32 holds magnitudes up to 3.4e38).
+    """
     if array.size == 0:
         return
     lo, hi = array.min(), array.max()
     if np.isfinite(lo) and np.isfinite(hi):
         return
-    flat_rows = array.reshape(array.shape[0], -1)
-    bad = ~np.isfinite(flat_rows).all(axis=1)
-    rows = np.flatnonzero(bad)
+    overflowed = _overflowed_rows(source, array)
+    if overflowed.size:
+        raise ValueError(f"{name} holds values too large for {array.dtype.name} "
+                         f"({name_rows(overflowed)}; {array.dtype.name} holds magnitudes up to "
+                         f"{np.finfo(array.dtype).max:.3g}); scale them down (e.g. standardize) or "
+                         "use dtype='float64'")
+    bad = ~np.isfinite(array.reshape(array.shape[0], -1)).all(axis=1)
+    raise ValueError(f"{name} contains NaN or infinite values ({name_rows(np.flatnonzero(bad))}); "
+                     "remove or impute them first")
+
+
+def _overflowed_rows(source, array):
+    """Rows whose values are finite in ``source`` but infinite in ``array``, its narrower cast."""
+    if source is None:
+        return np.empty(0, dtype=np.intp)
+    try:
+        wide = np.asarray(source, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return np.empty(0, dtype=np.intp)
+    if wide.size != array.size:
+        return np.empty(0, dtype=np.intp)
+    overflowed = np.isfinite(wide.reshape(array.shape)) & ~np.isfinite(array)
+    return np.flatnonzero(overflowed.reshape(array.shape[0], -1).any(axis=1))
+
+
+def missing_rows(values):
+    """Positions of the missing entries in a 1-D object array: ``None``, NaN, ``pandas.NA``, NaT."""
+    return np.flatnonzero([_is_missing(v) for v in values])
+
+
+def _is_missing(value):
+    if value is None:
+        return True
+    try:
+        return bool(value != value)      # NaN and NaT are the values not equal to themselves
+    except (TypeError, ValueError):
+        return type(value).__name__ == "NAType"   # pandas.NA: its comparisons have no truth value
+
+
+def name_rows(rows):
+    """``"row 3"`` or ``"rows 3, 7, ..."`` (the first five)."""
     listed = ", ".join(str(r) for r in rows[:5]) + (", ..." if rows.size > 5 else "")
-    raise ValueError(f"{name} contains NaN or infinite values (row{'s' if rows.size > 1 else ''} "
-                     f"{listed}); remove or impute them first")
+    return f"row{'s' if rows.size > 1 else ''} {listed}"
 
 
 def check_X(X, n_features, dtype, name="X"):
@@ -64,7 +110,7 @@ def check_X(X, n_features, dtype, name="X"):
         What the network's first layer expects.
     dtype : numpy.dtype
     """
-    X = as_numeric(X, dtype, name)
+    source, X = X, as_numeric(X, dtype, name)
     if X.ndim != 2:
         hint = " (for a single sample use X.reshape(1, -1))" if X.ndim == 1 else ""
         raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}{hint}")
@@ -73,7 +119,7 @@ def check_X(X, n_features, dtype, name="X"):
     if X.shape[1] != n_features:
         raise ValueError(f"{name} has {X.shape[1]} features per sample, but the network's first layer "
                          f"expects {n_features} (shape {X.shape})")
-    check_finite(X, name)
+    check_finite(X, name, source)
     return np.ascontiguousarray(X)
 
 
@@ -86,9 +132,54 @@ def check_sample_weight(sample_weight, n_samples, dtype):
         w = np.full(n_samples, w, dtype=dtype)
     if w.shape != (n_samples,):
         raise ValueError(f"sample_weight must have shape ({n_samples},), got {w.shape}")
-    check_finite(w, "sample_weight")
+    check_finite(w, "sample_weight", sample_weight)
     if (w < 0).any():
         raise ValueError("sample_weight must not be negative")
     if not w.sum() > 0:
         raise ValueError("sample_weight sums to 0: at least one sample needs a positive weight")
     return np.ascontiguousarray(w)
+
+
+# --------------------------------------------------------------------------------------------------
+# Settings: numbers and seeds given to a network or to fit
+
+
+def check_count(name, value):
+    """``value`` as an int of at least 1 (not a bool, a float or text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def check_fraction(name, value):
+    """``value`` as a float in [0, 1) (a number, not text)."""
+    value = _real(name, value, "a number in [0, 1)")
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+    return value
+
+
+def check_non_negative(name, value):
+    """``value`` as a finite float of 0 or more (a number, not text)."""
+    value = _real(name, value, "a number")
+    if not 0.0 <= value < np.inf:
+        raise ValueError(f"{name} must be a finite number, 0 or greater, got {value!r}")
+    return value
+
+
+def _real(name, value, what):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {what}, got {value!r}")
+    return float(value)
+
+
+def random_generator(seed):
+    """A NumPy Generator from ``seed``: a non-negative int, a Generator (used as it is) or None
+    (fresh entropy)."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, a numpy Generator or None, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be 0 or greater, got {seed!r}")
+    return np.random.default_rng(int(seed))
