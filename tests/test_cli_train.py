@@ -257,3 +257,24 @@ def test_bad_dropout_rate_is_exit_2(tmp_path, capsys, rate):
     err = capsys.readouterr().err
     assert stop.value.code == 2 and "argument --dropout" in err and "Traceback" not in err
     assert not (tmp_path / "m.nn").exists()
+
+
+def test_python_defaults_are_the_command_lines():
+    """Model.for_table(...).fit(...) with no settings trains as `neuronet train` does."""
+    import inspect
+
+    from neuronet.cli import build_parser
+    from neuronet.model import Model
+
+    args = build_parser().parse_args(["train", "data.csv", "--target", "y"])
+    table = inspect.signature(Model.for_table).parameters
+    fit = inspect.signature(Model.fit).parameters
+    assert table["hidden"].default == tuple(int(h) for h in args.hidden.split(","))
+    assert (table["activation"].default, table["optimizer"].default) == (args.activation, args.optimizer)
+    assert (table["learning_rate"].default, table["weight_decay"].default) == (args.lr, args.weight_decay)
+    assert (table["dropout"].default, table["dtype"].default, table["seed"].default) == \
+        (args.dropout, args.dtype, args.seed)
+    assert (fit["epochs"].default, fit["batch_size"].default) == (args.epochs, args.batch_size)
+    assert (fit["validation_split"].default, fit["min_delta"].default) == \
+        (args.validation_split, args.min_delta)
+    assert fit["patience"].default is None and args.patience == 0          # both: no early stopping

@@ -1,10 +1,12 @@
 """A trained model for tables: preprocessing + network + what the outputs mean (labels or units).
 
 :class:`Model` is what ``neuronet train`` builds, :func:`neuronet.save` writes and
-:func:`neuronet.load` reads back. It takes raw rows (see :mod:`neuronet.preprocessing` for the accepted
-formats: a :class:`~neuronet.csvdata.Table`, a list of dicts, a pandas DataFrame or dict of columns
-(all matched by column name; extra columns are ignored), or a 2-D array-like of raw values in
-``preprocessor.columns_`` order) and gives back original labels or numbers in the target's units.
+:func:`neuronet.load` reads back. :meth:`Model.for_table` needs rows with named columns: a
+:class:`~neuronet.csvdata.Table`, a list of dicts, a pandas DataFrame or a dict of columns (see
+:mod:`neuronet.rows`). A fitted model also takes, wherever rows are asked for, a single row (a dict
+of values or a pandas Series), and a 2-D array-like of raw values in ``preprocessor.columns_`` order
+(for :meth:`Model.fit` and :meth:`Model.evaluate`, followed by the target column). It gives back
+original labels or numbers in the target's units.
 
 >>> from neuronet import datasets, model                                    # doctest: +SKIP
 >>> table = datasets.load("iris")
@@ -17,13 +19,19 @@ from __future__ import annotations
 import numpy as np
 
 from . import metrics
-from .columns import mean_and_std
+from .callbacks import Callback
+from .columns import ColumnsRefused, mean_and_std
 from .csvdata import MISSING, Table
 from .layers import Dense, Dropout
 from .losses import get_loss
+from .model_params import (excluded_columns, fit_settings, hidden_sizes, optimizer_name,
+                           seed_value, target_name, training_rows, validation_rows)
 from .network import Network
 from .optimizers import OPTIMIZERS
-from .preprocessing import RowSource, TabularPreprocessor, numeric_values
+from .preprocessing import TabularPreprocessor, numeric_values
+from .rows import RowSource, column_name
+from .training import TrainingDiverged
+from .validation import check_fraction
 from .tasks import (MAX_CLASSES_FROM_NUMBERS, _as_labels, _labels_as_written, infer_task,
                     parse_labels)
 
@@ -79,30 +87,60 @@ class Model:
 
     # ----------------------------------------------------------------------------------------------
     @classmethod
-    def for_table(cls, table, target, *, task=None, hidden=(64,), activation="relu", loss=None,
-                  optimizer="adam", learning_rate=1e-3, weight_decay=0.0, dropout=0.0,
+    def for_table(cls, table, target, *, task=None, hidden=(100,), activation="relu", loss=None,
+                  optimizer="adam", learning_rate=1e-3, weight_decay=1e-3, dropout=0.0,
                   dtype="float64", seed=0, vocabulary=None, exclude=(), missing=MISSING):
         """An untrained model for predicting column ``target`` of ``table`` from its other columns.
 
-        The preprocessing is fitted on ``table`` (give it the training rows only); the task is
-        inferred from the target column unless ``task`` ("classification"/"regression") is given.
-        ``vocabulary`` (e.g. all rows of the file, held-out rows included) adds its category names
-        to the one-hot columns, so held-out rows with a rare category can still be scored; means and
-        scales still come from ``table`` only. ``exclude`` names columns to leave out of the inputs
-        (identifiers, free text). ``missing``: the texts that mean "no value" (see
-        :class:`~neuronet.preprocessing.TabularPreprocessor`).
+        The defaults are ``neuronet train``'s (one hidden layer of 100 ReLU units, Adam at 1e-3,
+        weight decay 1e-3), chosen with ``bench/defaults.py``.
+
+        Parameters
+        ----------
+        table : Table, DataFrame, dict of columns or list of dicts
+            The training rows, with named columns (a plain array has none: use
+            :class:`~neuronet.network.Network` for arrays of numbers, or name the columns first,
+            ``pd.DataFrame(X, columns=[...])``). The preprocessing is fitted on these rows only.
+        target : str or int
+            The column to predict. Column names are text; an integer label (a DataFrame's
+            ``0, 1, ...``) means the column of that name, ``"2"``, and is kept as text.
+        task : {"classification", "regression"}, optional
+            Default: inferred from the target column (see :func:`~neuronet.tasks.infer_task`).
+        hidden : int, sequence of int, or str
+            The widths of the hidden layers: ``(64, 32)``, ``64`` (one layer), ``"64,32"`` (as
+            ``neuronet train --hidden`` takes it); ``()`` for none.
+        activation, loss, learning_rate, weight_decay, dtype
+            As for :class:`~neuronet.network.Network` and its optimizer.
+        optimizer : {"adam", "sgd"}
+            A name: the optimizer is built here, with ``learning_rate`` and ``weight_decay``.
+        dropout : float
+            Dropout rate in [0, 1) after every hidden layer (0: none).
+        seed : int or None
+            Kept in ``metadata``; ``None`` for a different run each time.
+        vocabulary : rows, optional
+            E.g. all rows of the file, held-out rows included: adds their category names to the
+            one-hot columns, so held-out rows with a rare category can still be scored; means and
+            scales still come from ``table`` only.
+        exclude : str or list of str
+            Columns to leave out of the inputs (identifiers, free text); each must exist.
+        missing : str or list of str
+            The texts that mean "no value" (see :class:`~neuronet.preprocessing.TabularPreprocessor`).
         """
+        hidden, dropout = hidden_sizes(hidden), check_fraction("dropout", dropout)
+        seed, optimizer = seed_value(seed), optimizer_name(optimizer)
         preprocessor = TabularPreprocessor(missing)
-        source = RowSource(table, missing=preprocessor.missing)
-        if target not in source.names:
-            raise ValueError(f"{source.source}: there is no target column {target!r}; the columns are "
-                             f"{', '.join(source.names)}")
+        source = training_rows(table, preprocessor.missing)
+        target = target_name(source, target)
+        exclude = excluded_columns(exclude, source.names, target)
         values = source.values(target)
         source.check_no_missing(target, values)
         where = f"{source.source}: the target column {target!r}"
         task = infer_task(values, task, where, source.rows_text)
         inputs = [c for c in source.names if c != target and c not in exclude]
-        preprocessor.fit(table, inputs, vocabulary=vocabulary)
+        try:
+            preprocessor.fit(table, inputs, vocabulary=vocabulary)
+        except ColumnsRefused as err:            # say how to leave them out from Python too
+            raise err.spelled_for("exclude", exclude) from None
         classes, mean, scale, written = None, None, None, None
         if task == "regression":
             y = numeric_values(source, target, values)
@@ -120,18 +158,13 @@ class Model:
         if loss is not None and task == "regression" and loss not in REGRESSION_LOSSES:
             raise ValueError(f"loss {loss!r} does not suit a regression target; use one of "
                              f"{', '.join(REGRESSION_LOSSES)}")
-        widths = [preprocessor.n_features_out_, *[int(h) for h in hidden]]
-        dropout = float(dropout)
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be a rate in [0, 1), got {dropout!r}")
+        widths = [preprocessor.n_features_out_, *hidden]
         layers = []
         for a, b in zip(widths, widths[1:]):
             layers.append(Dense(a, b, activation=activation))
             if dropout:
                 layers.append(Dropout(dropout))
         layers.append(Dense(widths[-1], n_out, activation=spec["output"]))
-        if optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {optimizer!r}; known: {', '.join(sorted(OPTIMIZERS))}")
         net = Network(layers, loss=loss or spec["loss"], seed=seed, dtype=dtype,
                       optimizer=OPTIMIZERS[optimizer](learning_rate=learning_rate,
                                                       weight_decay=weight_decay))
@@ -144,44 +177,74 @@ class Model:
             metadata["labels_as_written"] = written
         return cls(net, preprocessor, task, target, classes, mean, scale, metadata=metadata)
 
-    def fit(self, data, *, epochs=100, batch_size=32, validation_split=0.1, patience=10,
-            min_delta=0.0, callbacks=None):
+    def fit(self, data, *, epochs=200, batch_size=32, validation_split=0.0, patience=None,
+            min_delta=1e-4, callbacks=None):
         """Train on ``data`` (rows holding the input columns and the target). Returns ``self``.
 
-        May raise :class:`~neuronet.TrainingDiverged`: the network then holds the weights of the last
-        finite epoch. The settings and history are recorded in ``metadata``; ``train_rows_`` holds
-        the positions (in ``data``) of the rows trained on, without the validation rows.
+        The defaults are ``neuronet train``'s: 200 epochs of batches of 32, every row trained on.
+
+        Parameters
+        ----------
+        data : rows
+            Any format of :mod:`neuronet.rows`; a 2-D array holds the input columns in
+            ``preprocessor.columns_`` order, then the target.
+        epochs : int
+        batch_size : int or None
+            Rows per gradient step; ``None`` uses all training rows in one batch.
+        validation_split : float in [0, 1)
+            Fraction of the rows held out (at random, from the network's seed) to monitor for early
+            stopping. When it rounds to no row (or to every row), none is held out and the training
+            loss is monitored; ``metadata["training"]`` then records 0.0.
+        patience : int or None
+            Stop after this many epochs without improvement and restore the best weights; ``None``
+            trains for every epoch.
+        min_delta : float
+            The smallest decrease of the monitored loss that counts as an improvement.
+        callbacks : list of Callback, optional
+
+        The arguments and ``data`` are checked before anything changes. May raise
+        :class:`~neuronet.TrainingDiverged`: the network then holds the weights of the last finite
+        epoch. Once training has begun, the settings, the history and why training stopped
+        (``"completed"``, ``"early_stopping"``, ``"interrupted"``, ``"diverged"``) are recorded in
+        ``metadata``; ``train_rows_`` holds the positions (in ``data``) of the rows trained on,
+        without the validation rows.
         """
+        settings, callbacks = fit_settings(epochs, batch_size, validation_split, patience,
+                                           min_delta, callbacks)
         X, y = self._arrays(data, "fit")
         Y = y if self.is_classifier else self._encode(y)      # regression: standardized targets
-        validation_split = float(validation_split)
-        n_val = int(round(X.shape[0] * validation_split))
-        if validation_split and (n_val < 1 or n_val >= X.shape[0]):
-            validation_split = 0.0          # too few rows to hold any out: monitor the training loss
-        self.metadata.setdefault("training", {}).update(
-            {"epochs": int(epochs), "batch_size": int(batch_size),
-             "validation_split": validation_split, "patience": patience,
-             "min_delta": float(min_delta),
-             "n_train_rows": int(X.shape[0] - (n_val if validation_split else 0)),
-             "n_validation_rows": int(n_val if validation_split else 0)})
-        self.train_rows_ = np.arange(X.shape[0])
-        validation_data = None
-        if validation_split:
+        n_val = validation_rows(X.shape[0], settings["validation_split"])
+        settings.update(validation_split=settings["validation_split"] if n_val else 0.0,
+                        n_train_rows=int(X.shape[0] - n_val), n_validation_rows=n_val)
+        train_rows, validation_data = np.arange(X.shape[0]), None
+        if n_val:
             order = self.network.rng.permutation(X.shape[0])   # the draw Network.fit would make
-            val, self.train_rows_ = np.sort(order[:n_val]), np.sort(order[n_val:])
+            val, train_rows = np.sort(order[:n_val]), np.sort(order[n_val:])
             validation_data = (X[val], Y[val])
-            X, Y = X[self.train_rows_], Y[self.train_rows_]
+            X, Y = X[train_rows], Y[train_rows]
+        began, stopped = _TrainingBegan(), "interrupted"      # unless fit returns or diverges
         try:
-            self.network.fit(X, Y, epochs=epochs, batch_size=batch_size,
-                             validation_data=validation_data, patience=patience,
-                             min_delta=min_delta, callbacks=callbacks,
+            self.network.fit(X, Y, epochs=settings["epochs"], batch_size=settings["batch_size"],
+                             validation_data=validation_data, patience=settings["patience"],
+                             min_delta=settings["min_delta"], callbacks=[began, *callbacks],
                              classes=self.classes_ if self.is_classifier else None)
+            stopped = self.network.stopped_
+        except TrainingDiverged:
+            stopped = "diverged"
+            raise
         finally:
-            history = self.network.history
-            self.metadata["history"] = {k: [float(v) for v in history[k]] for k in history}
-            self.metadata["training"]["epochs_run"] = len(history["loss"])
-            self.metadata["training"]["stopped"] = getattr(self.network, "stopped_", "diverged")
+            if began.began:                  # the weights have changed: say how
+                self._record_training(settings, stopped, train_rows)
         return self
+
+    def _record_training(self, settings, stopped, train_rows):
+        """Write the settings, the history and ``stopped`` to ``metadata``; set ``train_rows_``."""
+        history = self.network.history
+        self.metadata.setdefault("training", {}).update(settings)
+        self.metadata["history"] = {k: [float(v) for v in history[k]] for k in history}
+        self.metadata["training"]["epochs_run"] = len(history["loss"])
+        self.metadata["training"]["stopped"] = stopped
+        self.train_rows_ = train_rows
 
     # ----------------------------------------------------------------------------------------------
     def transform(self, rows):
@@ -189,8 +252,11 @@ class Model:
         return self.preprocessor.transform(rows).astype(self.network.dtype, copy=False)
 
     def predict(self, rows):
-        """Original labels (classifiers) or numbers in the target's units (regression), shape (n_rows,)."""
-        P = self.network.predict(self.transform(rows))
+        """Original labels (classifiers) or numbers in the target's units (regression), shape (n_rows,).
+
+        ``rows``: any format of :mod:`neuronet.rows`, a single row (a dict or a pandas Series) too.
+        """
+        P = self.network.predict(self._network_input(rows, "predict"))
         if self.is_classifier:
             return self.classes_[P.argmax(axis=1)]
         return P[:, 0].astype(np.float64) * self.target_scale_ + self.target_mean_
@@ -212,7 +278,14 @@ class Model:
         """Class probabilities, shape ``(n_rows, n_classes)``, columns in ``classes_`` order."""
         if not self.is_classifier:
             raise ValueError("predict_proba is for classifiers; this model does regression")
-        return self.network.predict(self.transform(rows))
+        return self.network.predict(self._network_input(rows, "predict"))
+
+    def _network_input(self, rows, purpose):
+        """:meth:`transform`, refusing zero rows with a message about rows (not the network's X)."""
+        X = self.transform(rows)
+        if X.shape[0] == 0:
+            raise ValueError(f"rows is empty: there are no rows to {purpose}")
+        return X
 
     def evaluate(self, data, target=None):
         """Metrics on rows that hold the target column (default: the target the model was trained on).
@@ -247,9 +320,12 @@ class Model:
 
     def _arrays(self, data, purpose, target=None):
         """``(X, y)`` for rows holding the target: network input and labels (or target numbers)."""
-        target = target or self.target
+        target = self.target if target is None else column_name(target, "target")
         source = RowSource(data, None if isinstance(data, Table) else
                            [*self.preprocessor.columns_, target], self.preprocessor.missing)
+        if source.n_rows == 0:
+            what = "learn from" if purpose == "fit" else purpose
+            raise ValueError(f"{source.file_prefix}there are no rows to {what}")
         if target not in source.names:
             raise ValueError(f"{source.source}: there is no target column {target!r} to {purpose} "
                              f"with; the columns are {', '.join(source.names)}")
@@ -290,6 +366,15 @@ class Model:
 
 def known_sorted(model):
     return [c.item() for c in model.classes_]
+
+
+class _TrainingBegan(Callback):
+    """Notes that :meth:`Network.fit` passed its checks and began training (weights change from here)."""
+
+    began = False
+
+    def on_train_begin(self, net, logs):
+        self.began = True
 
 
 def _inputs_only(data, source, target):
