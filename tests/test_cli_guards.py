@@ -184,7 +184,7 @@ def test_an_identifier_column_is_refused_with_the_drop_hint_and_columns_keep_the
     assert main(["train", "ids.csv", "--target", "price", "--quiet"]) == 2
     line = one_error_line(capsys)
     assert "column 1 ('email') has 160 different values in 160 training rows" in line
-    assert line.endswith("(neuronet train: --drop email)")
+    assert line.endswith("leave it out of the inputs with --drop email") and "exclude=" not in line
     assert not (tmp_path / "ids.nn").exists()
 
 

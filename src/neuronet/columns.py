@@ -120,16 +120,22 @@ class ColumnsRefused(ValueError):
 
     def spelled_for(self, parameter, already=()):
         """The same refusal, saying how to leave the columns out with ``parameter=`` (which already
-        holds ``already``) before the command-line spelling; ``parameter=None``: that spelling only."""
+        holds ``already``) before the command-line spelling; ``parameter=None``: that spelling only;
+        ``parameter="--drop"``: for the command line itself."""
         return ColumnsRefused(self.prefix, self.problems, parameter, already)
 
     def _message(self, parameter, already):
         names = self.identifiers
         drop = ""
         if names:
-            python = f" with {parameter}={[*already, *names]!r}" if parameter else ""
-            drop = (f"; leave {'it' if len(names) == 1 else 'them'} out of the inputs{python} "
-                    f"(neuronet train: --drop {','.join(shlex.quote(n) for n in names)})")
+            flag = f"--drop {','.join(shlex.quote(n) for n in names)}"
+            if parameter == "--drop":                 # the command line itself
+                how = f" with {flag}"
+            elif parameter:
+                how = f" with {parameter}={[*already, *names]!r} (neuronet train: {flag})"
+            else:
+                how = f" (neuronet train: {flag})"
+            drop = f"; leave {'it' if len(names) == 1 else 'them'} out of the inputs{how}"
         if len(self.problems) == 1:
             return f"{self.prefix}{self.problems[0][1][0]}{drop}"
         listed = "; ".join(message for _, (message, _) in self.problems)

@@ -172,6 +172,7 @@ def _check_validation(args, n, n_fit):
 
 def run(args):
     from .. import io
+    from ..columns import ColumnsRefused
     from ..csvdata import MISSING, missing_words
     from ..model import Model, infer_task, parse_labels
     from ..preprocessing import RowSource, stratified_split
@@ -217,12 +218,15 @@ def run(args):
     else:
         train_table, test_table = table, None
 
-    model = Model.for_table(train_table, target, vocabulary=table,
-                            task="classification" if classifier else "regression", hidden=hidden,
-                            activation=args.activation, loss=args.loss, optimizer=args.optimizer,
-                            learning_rate=args.lr, weight_decay=args.weight_decay,
-                            dropout=args.dropout, dtype=args.dtype,
-                            seed=args.seed, exclude=dropped, missing=missing)
+    try:
+        model = Model.for_table(train_table, target, vocabulary=table,
+                                task="classification" if classifier else "regression",
+                                hidden=hidden, activation=args.activation, loss=args.loss,
+                                optimizer=args.optimizer, learning_rate=args.lr,
+                                weight_decay=args.weight_decay, dropout=args.dropout,
+                                dtype=args.dtype, seed=args.seed, exclude=dropped, missing=missing)
+    except ColumnsRefused as err:            # say it the command line's way: --drop, not exclude=
+        raise err.spelled_for("--drop") from None
     model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns),
                               "file": os.path.abspath(args.data) if os.path.isfile(args.data)
                               else None}
