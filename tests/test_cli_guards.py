@@ -5,6 +5,7 @@ target column of numbers with a stray "#N/A", a column of identifiers, bad value
 are held out for testing, labels spelled "007", and splits that leave nothing to train on.
 """
 import json
+import os
 
 import numpy as np
 import pytest
@@ -363,3 +364,20 @@ def test_an_output_file_that_is_standard_output_gets_it_alone(houses, tmp_path):
                          cwd=tmp_path)
     assert run.stdout.splitlines()[0] == "price" and len(run.stdout.splitlines()) == 201
     assert json.loads(run.stderr)["n_rows"] == 200
+
+
+def test_dev_null_for_both_is_not_standard_output_and_errors_stay_out_of_the_file(houses, tmp_path):
+    import subprocess
+    import sys
+    assert main(["train", "houses.csv", "--target", "price", "--epochs", "1", "--quiet"]) == 0
+    run = subprocess.run([sys.executable, "-m", "neuronet", "predict", "houses.nn", "houses.csv",
+                          "--out", os.devnull, "--json"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert run.returncode == 0 and run.stderr == ""          # the report went to stdout, discarded
+    (tmp_path / "bad.nn").write_text("not a model")
+    with open(tmp_path / "x.onnx", "wb") as stdout:
+        run = subprocess.run([sys.executable, "-m", "neuronet", "export", "bad.nn", "/dev/stdout",
+                              "--json"], stdout=stdout, stderr=subprocess.PIPE, text=True,
+                             cwd=tmp_path)
+    assert run.returncode == 2 and (tmp_path / "x.onnx").read_bytes() == b""
+    assert '"error"' in run.stderr

@@ -134,6 +134,18 @@ def test_duplicate_column_names_are_refused():
         Model.for_table(d, "y")
 
 
+def test_duplicate_names_of_columns_the_model_does_not_read_are_ignored():
+    d = pd.DataFrame({"a": [1.0, 2, 3, 4] * 10, "y": [0, 1] * 20})
+    model = Model.for_table(d, "y", hidden=(4,), seed=0).fit(d, epochs=2)
+    extra = pd.concat([d, d[["a"]].rename(columns={"a": "z"}), d[["a"]].rename(columns={"a": "z"})],
+                      axis=1)
+    extra[1], extra["1"] = 0, 0                      # 1 and "1" are the same name as text
+    np.testing.assert_array_equal(model.predict(extra), model.predict(d))
+    twice = pd.concat([d, d[["a"]]], axis=1)         # but an input column read twice is ambiguous
+    with pytest.raises(ValueError, match=r"duplicate column name 'a' \(columns 1 and 3\)"):
+        model.predict(twice)
+
+
 # --- 5. exclude= --------------------------------------------------------------------------------------
 
 def ids_table(n=100):
@@ -250,3 +262,29 @@ def test_no_rows_at_prediction_are_named_as_rows_not_x(classifier):
             call(d.head(0))
     with pytest.raises(ValueError, match="^there are no rows to evaluate$"):
         model.evaluate(d.head(0))
+
+
+def test_labels_given_as_numbers_have_no_spelling_of_their_own():
+    x = np.random.default_rng(0).normal(size=60)
+    frame = pd.DataFrame({"x": x, "t": np.where(x > 0, 1.0, 2.0)})     # a float column of classes
+    model = Model.for_table(frame, "t", hidden=(4,), task="classification", seed=0)
+    assert model.labels_as_written() == ["1", "2"] and model.classes_.tolist() == [1, 2]
+    text = pd.DataFrame({"x": x, "t": np.where(x > 0, "1.0", "2.0")})   # written so in a file
+    assert Model.for_table(text, "t", hidden=(4,), task="classification").labels_as_written() == \
+        ["1.0", "2.0"]
+
+
+def test_metadata_history_is_json_and_survives_a_save(tmp_path):
+    import json
+
+    import neuronet as nn
+    x = np.random.default_rng(0).normal(size=40)
+    frame = pd.DataFrame({"x": x, "t": 2 * x})
+    model = Model.for_table(frame, "t", hidden=(4,), seed=0)
+    model.fit(frame, epochs=2)
+    model.fit(frame, epochs=2, validation_split=0.25)
+    history = model.metadata["history"]
+    assert history["val_loss"][:2] == [None, None] and None not in history["val_loss"][2:]
+    json.dumps(model.metadata, allow_nan=False)
+    nn.save(model, tmp_path / "m.nn")
+    assert nn.load(tmp_path / "m.nn").metadata["history"] == history

@@ -34,7 +34,7 @@ def test_a_second_network_from_the_same_layers_is_refused_and_the_first_keeps_wo
     first = nn.Network(layers, optimizer=nn.Adam(0.05), seed=0)
     before = first.predict(X)
     with pytest.raises(ValueError, match=r"layer 1 Dense\(3, 16, activation='tanh'\) already belongs "
-                                         r"to another Network; create new layers for each network"):
+                                         r"to another Network that is still alive .*; create new layers for each network"):
         nn.Network(layers, optimizer=nn.Adam(0.01), seed=1)
     np.testing.assert_array_equal(first.predict(X), before)
     # The first network's layers still read its own vector, so training it changes what it predicts.
@@ -291,3 +291,23 @@ def test_softmax_probability_targets_out_of_range_get_advice_that_fits():
     sigmoid = nn.Network([nn.Dense(2, 1, activation="sigmoid")], seed=0)
     with pytest.raises(ValueError, match=r"sigmoid output.*or use a softmax output"):
         sigmoid.fit(X[:10, :2], np.arange(10.0))
+
+
+def test_a_network_pickled_before_parameters_became_a_property_still_loads():
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    net = nn.Network([nn.Dense(3, 4, activation="tanh"), nn.Dense(4, 1)], seed=0)
+    net.fit(X, X[:, 0], epochs=3)
+    state = copy.deepcopy(net.__getstate__())               # as unpickling gives: nothing shared
+    state["parameters"] = state.pop("_parameters")          # the older pickles' key
+    old = nn.Network.__new__(nn.Network)
+    old.__setstate__(state)
+    np.testing.assert_array_equal(old.predict(X), net.predict(X))
+    old.fit(X, X[:, 0], epochs=1)                            # and it trains its own layers
+    assert not np.array_equal(old.predict(X), net.predict(X))
+
+
+@pytest.mark.parametrize("seed", [np.random.SeedSequence(0), np.random.PCG64(0), [1, 2],
+                                  np.random.RandomState(0), np.uint32(3)])
+def test_seeds_numpy_takes_are_taken(seed):
+    net = nn.Network([nn.Dense(3, 2, activation="tanh"), nn.Dense(2, 1)], seed=seed)
+    assert np.isfinite(net.parameters).all() and net.parameters.any()

@@ -527,3 +527,16 @@ def test_a_dtype_change_that_warm_start_cannot_apply_is_said(iris):
     assert clf.network_.dtype == np.float64
     clf.set_params(warm_start=False)
     assert clf.fit(X, y).network_.dtype == np.float32
+
+
+def test_assigning_weights_is_all_or_nothing_and_checked_in_the_networks_dtype(iris):
+    X, y = iris
+    clf = NeuronetClassifier((5,), max_iter=2, random_state=0).fit(X, y)
+    before = [w.copy() for w in clf.coefs_]
+    with pytest.raises(ValueError, match=r"coefs_\[1\] has shape \(5, 3\)"):
+        clf.coefs_ = [np.zeros((4, 5)), np.zeros((3, 3))]
+    assert all(np.array_equal(a, b) for a, b in zip(clf.coefs_, before))   # layer 0 untouched
+    c32 = NeuronetClassifier((5,), max_iter=2, dtype="float32", random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="values too large for float32"):
+        c32.coefs_[0] = np.full((4, 5), 1e39)
+    assert np.isfinite(c32.coefs_[0]).all()

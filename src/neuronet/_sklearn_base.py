@@ -239,22 +239,31 @@ class _WriteThroughList(list):
         if isinstance(index, slice):
             raise TypeError(f"{self._name}[a:b] = ... is not supported; assign one layer at a time "
                             f"or the whole list ({self._name} = [...])")
+        self[index][...] = self._checked(index, value)
+
+    def _checked(self, index, value):
+        """``value`` as layer ``index``'s array: same shape, cast to its dtype, finite there."""
         target = self[index]
         value = np.asarray(value)
         if value.shape != target.shape:
             raise ValueError(f"{self._name}[{index}] has shape {target.shape}; cannot assign an "
                              f"array of shape {value.shape} (the network's shapes are fixed: fit "
                              "afresh to change them)")
-        if not np.all(np.isfinite(value)):
-            raise ValueError(f"{self._name}[{index}]: the new values contain NaN or infinity")
-        target[...] = value
+        with np.errstate(over="ignore", invalid="ignore"):
+            cast = value.astype(target.dtype)
+        if not np.all(np.isfinite(cast)):
+            raise ValueError(f"{self._name}[{index}]: the new values contain NaN or infinity, or "
+                             f"values too large for {target.dtype.name}")
+        return cast
 
     def assign_all(self, arrays):
+        """Assign every layer's array, all checked before any is written."""
         arrays = list(arrays)
         if len(arrays) != len(self):
             raise ValueError(f"{self._name} needs {len(self)} arrays, one per layer; got {len(arrays)}")
-        for index, value in enumerate(arrays):
-            self[index] = value
+        checked = [self._checked(index, value) for index, value in enumerate(arrays)]
+        for target, value in zip(self, checked):
+            target[...] = value
 
 
 def dtype_name(dtype):

@@ -302,8 +302,9 @@ def _refuse_shared_layers(layers):
                              "position")
         position_of[id(layer)] = position
         if layer.network is not None:
-            raise ValueError(f"layer {position} {layer!r} already belongs to another Network; create "
-                             "new layers for each network")
+            raise ValueError(f"layer {position} {layer!r} already belongs to another Network that "
+                             "is still alive (a variable, a list, a notebook's Out/_ or a kept "
+                             "traceback can hold it); create new layers for each network")
 
 
 def _assign(target, value, name):

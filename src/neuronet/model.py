@@ -16,6 +16,8 @@ array(['setosa', 'setosa'], dtype='<U10')
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import metrics
@@ -241,7 +243,9 @@ class Model:
         """Write the settings, the history and ``stopped`` to ``metadata``; set ``train_rows_``."""
         history = self.network.history
         self.metadata.setdefault("training", {}).update(settings)
-        self.metadata["history"] = {k: [float(v) for v in history[k]] for k in history}
+        # JSON-compatible, as a saved file holds it: an epoch without validation loss is None
+        self.metadata["history"] = {k: [float(v) if math.isfinite(v) else None for v in history[k]]
+                                    for k in history}
         self.metadata["training"]["epochs_run"] = len(history["loss"])
         self.metadata["training"]["stopped"] = stopped
         self.train_rows_ = train_rows

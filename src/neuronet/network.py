@@ -41,7 +41,8 @@ class Network:
         Weight initializer (see :mod:`neuronet.initializers`). ``"tutorial"`` needs an int seed (or
         None): it replays the tutorial's ``np.random.seed`` draws.
     seed : int, numpy Generator or None
-        Makes initialization, shuffling, validation splits and dropout repeatable.
+        Makes initialization, shuffling, validation splits and dropout repeatable. Anything else
+        ``np.random.default_rng`` takes (a SeedSequence, a BitGenerator) works too.
     dtype : "float64" (default) or "float32"
         Precision of every array the network computes with.
 
@@ -126,6 +127,8 @@ class Network:
         return state
 
     def __setstate__(self, state):
+        if "parameters" in state:   # pickled by neuronet before parameters became a property
+            state["_parameters"] = state.pop("parameters")
         state["layers"] = [held.restore() for held in state["layers"]]
         self.__dict__.update(state)
         self._link_layers()

@@ -62,7 +62,7 @@ class RowSource:
         """A data frame or a dict of columns: names (as text) and one length for every column."""
         keys = list(data.keys() if isinstance(data, dict) else data.columns)
         self.names = [str(c) for c in keys]
-        _refuse_repeated_names(self.names)
+        self._repeated = _repeated_names(self.names)   # refused only if read (see ``values``)
         self.named = data
         self._keys = dict(zip(self.names, keys))
         lengths = {name: _length(data[key]) for name, key in self._keys.items()}
@@ -110,6 +110,10 @@ class RowSource:
             if name not in self._keys:
                 raise ValueError(f"the rows have no column {name!r}; their columns are "
                                  f"{short_list(self.names)}")
+            if name in self._repeated:
+                first, second = self._repeated[name]
+                raise ValueError(f"duplicate column name {name!r} (columns {first} and {second}); "
+                                 "give each column its own name")
             return np.asarray(self.named[self._keys[name]]).tolist()
         if hasattr(self, "dicts"):
             return [row[name] for row in self.dicts]
@@ -225,11 +229,13 @@ def _one_row_as_columns(data):
     return data
 
 
-def _refuse_repeated_names(names):
-    """A ``ValueError`` for the first column name used twice (1-based column numbers)."""
-    first = {}
+def _repeated_names(names):
+    """``{name: (first, second)}`` for each column name used more than once (1-based positions);
+    such a column is ambiguous, but only a problem if it is read."""
+    first, repeated = {}, {}
     for i, name in enumerate(names, 1):
         if name in first:
-            raise ValueError(f"duplicate column name {name!r} (columns {first[name]} and {i}); give "
-                             "each column its own name")
-        first[name] = i
+            repeated.setdefault(name, (first[name], i))
+        else:
+            first[name] = i
+    return repeated

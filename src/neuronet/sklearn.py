@@ -171,8 +171,7 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
                                  "one batch at a time; compute the weights over all the data with "
                                  "sklearn.utils.class_weight.compute_class_weight and pass them as "
                                  "a dict")
-            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y,
-                                           sample_weight=w)
+            weights = self._per_class_weights(y, w)
             per_sample = weights[np.searchsorted(self.classes_, y)]
             w = per_sample if w is None else w * per_sample  # Network.fit casts to its dtype
         if w is not None and not incremental and not multilabel:
@@ -181,6 +180,20 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
                 raise ValueError(f"only one class ({weighted[0]!r}) has samples with a positive "
                                  f"weight; {type(self).__name__} needs at least two classes to learn")
         return w
+
+    def _per_class_weights(self, y, w):
+        """One weight per class in ``classes_``: ``class_weight``'s, with "balanced" counting the
+        sample weights, ``n_samples / (n_classes * count(label))`` in weighted counts (as
+        scikit-learn >= 1.7's ``compute_class_weight(..., sample_weight=w)``; 1.6 lacks it)."""
+        if not (isinstance(self.class_weight, str) and self.class_weight == "balanced"):
+            return compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        counts = np.bincount(np.searchsorted(self.classes_, y), weights=w,
+                             minlength=len(self.classes_)).astype(np.float64)
+        if not counts.all():
+            empty = self.classes_[np.flatnonzero(counts == 0)[0]]
+            raise ValueError(f"class_weight='balanced': class {empty!r} has no samples with a "
+                             "positive sample_weight")
+        return counts.sum() / (len(self.classes_) * counts)
 
     def _labels(self, P):
         return self._label_binarizer.inverse_transform(P.ravel() if self.n_outputs_ == 1 else P)

@@ -125,10 +125,11 @@ def _refuse_stray_text(values, where, rows_text):
 
 def _labels_as_written(values, labels, classes):
     """Per class, its first spelling in ``values``; ``None`` when every spelling is the label's own text
-    (as for text labels, and numbers written plainly)."""
+    (as for text labels, and numbers written plainly). Only text has a spelling: a number given as a
+    number (a DataFrame's float column 1.0, 2.0) is the label itself."""
     first = {}
     for value, label in zip(values, labels.tolist()):
         if label not in first:
-            first[label] = value.strip() if isinstance(value, str) else str(value)
+            first[label] = value.strip() if isinstance(value, str) else str(label)
     written = [first[c] for c in classes.tolist()]
     return None if written == [str(c) for c in classes.tolist()] else written

@@ -174,12 +174,15 @@ def _real(name, value, what):
 
 
 def random_generator(seed):
-    """A NumPy Generator from ``seed``: a non-negative int, a Generator (used as it is) or None
-    (fresh entropy)."""
-    if seed is None or isinstance(seed, np.random.Generator):
-        return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    """A NumPy Generator from ``seed``: a non-negative int, None (fresh entropy), a Generator (used
+    as it is), or anything else ``np.random.default_rng`` takes (a SeedSequence, a BitGenerator, a
+    RandomState, a list of ints)."""
+    if isinstance(seed, (bool, np.bool_, str, bytes, float, np.floating)):
         raise TypeError(f"seed must be an int, a numpy Generator or None, got {seed!r}")
-    if seed < 0:
+    if isinstance(seed, (int, np.integer)) and seed < 0:
         raise ValueError(f"seed must be 0 or greater, got {seed!r}")
-    return np.random.default_rng(int(seed))
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"seed must be an int, a numpy Generator or None, got {seed!r} "
+                        f"({err})") from None

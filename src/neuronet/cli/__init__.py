@@ -149,12 +149,17 @@ def main(argv=None):
         raise SystemExit(EXIT_USAGE) from None
     as_json = getattr(args, "json", False)
     # An output file that is standard output (`export m.nn /dev/stdout > m.onnx`) gets stdout to
-    # itself: the command's report, text or JSON, goes to stderr instead of into the file.
-    report = (contextlib.redirect_stdout(sys.stderr) if writes_to_stdout(args)
-              else contextlib.nullcontext())
+    # itself: the command's report, text or JSON (errors too), goes to stderr, not into the file.
+    if writes_to_stdout(args):
+        with contextlib.redirect_stdout(sys.stderr):
+            return _run(args, as_json, missing_extra)
+    return _run(args, as_json, missing_extra)
+
+
+def _run(args, as_json, missing_extra):
+    """Run the parsed command; a user's mistake becomes one line (exit 2), Ctrl-C exit 130."""
     try:
-        with report:
-            return args.func(args) or 0
+        return args.func(args) or 0
     except BrokenPipeError:  # e.g. `neuronet demo | head`: the reader left, nothing to report
         sys.stdout = open(os.devnull, "w")
         return 0

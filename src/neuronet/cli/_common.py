@@ -81,7 +81,8 @@ def writes_to_stdout(args):
     """True if an output file of the parsed command (``out``, ``plot``) is standard output itself,
     such as ``/dev/stdout`` or a file that stdout is redirected to."""
     paths = [getattr(args, name, None) for name in ("out", "plot")]
-    return any(path not in (None, "-") and _is_stream(sys.stdout, path) for path in paths)
+    return any(path not in (None, "-") and _is_stream(sys.stdout, path)
+               and not same_file(path, os.devnull) for path in paths)   # /dev/null: both discarded
 
 
 def _is_stdin(path):
