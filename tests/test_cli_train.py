@@ -274,7 +274,29 @@ def test_python_defaults_are_the_command_lines():
     assert (table["learning_rate"].default, table["weight_decay"].default) == (args.lr, args.weight_decay)
     assert (table["dropout"].default, table["dtype"].default, table["seed"].default) == \
         (args.dropout, args.dtype, args.seed)
+    assert table["momentum"].default == args.momentum
     assert (fit["epochs"].default, fit["batch_size"].default) == (args.epochs, args.batch_size)
     assert (fit["validation_split"].default, fit["min_delta"].default) == \
         (args.validation_split, args.min_delta)
     assert fit["patience"].default is None and args.patience == 0          # both: no early stopping
+
+
+def test_sgd_momentum_is_used_reported_and_kept_in_the_model_file(tmp_path, capsys):
+    common = ["train", "iris", "--optimizer", "sgd", "--lr", "0.01", "--epochs", "20"]
+    code, out, err = run(capsys, *common, "--momentum", "0.9", "--out", tmp_path / "m.nn")
+    assert code == 0, err
+    assert "sgd lr 0.01, momentum 0.9, batch 32" in out
+    model = nn.load(tmp_path / "m.nn")
+    assert model.network.optimizer.momentum == 0.9
+    assert model.metadata["training"]["momentum"] == 0.9
+    code, out, err = run(capsys, *common, "--out", tmp_path / "plain.nn")
+    assert code == 0 and "sgd lr 0.01, batch 32" in out
+    plain = nn.load(tmp_path / "plain.nn")
+    assert plain.network.optimizer.momentum == 0.0 and "momentum" not in plain.metadata["training"]
+    assert not np.array_equal(model.network.parameters, plain.network.parameters)
+
+
+def test_momentum_with_adam_is_a_usage_error(tmp_path, capsys):
+    code, out, err = run(capsys, "train", "iris", "--momentum", "0.9", "--out", tmp_path / "m.nn")
+    assert code == 2 and "--momentum 0.9: is for --optimizer sgd" in err and "Traceback" not in err
+    assert not (tmp_path / "m.nn").exists()

@@ -288,3 +288,15 @@ def test_metadata_history_is_json_and_survives_a_save(tmp_path):
     json.dumps(model.metadata, allow_nan=False)
     nn.save(model, tmp_path / "m.nn")
     assert nn.load(tmp_path / "m.nn").metadata["history"] == history
+
+
+def test_for_table_momentum_is_for_sgd_and_a_fraction():
+    table = {"x": [0.0, 1.0, 2.0, 3.0], "y": ["a", "b", "a", "b"]}
+    model = Model.for_table(table, "y", optimizer="sgd", momentum=0.9)
+    assert model.network.optimizer.momentum == 0.9
+    with pytest.raises(ValueError, match="momentum=0.9 is for optimizer='sgd'; 'adam' takes none"):
+        Model.for_table(table, "y", momentum=0.9)
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\), got 1.0"):
+        Model.for_table(table, "y", optimizer="sgd", momentum=1.0)
+    with pytest.raises(TypeError, match="momentum"):
+        Model.for_table(table, "y", optimizer="sgd", momentum="0.9")

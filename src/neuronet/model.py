@@ -26,8 +26,9 @@ from .columns import ColumnsRefused, mean_and_std
 from .csvdata import MISSING, Table
 from .layers import Dense, Dropout
 from .losses import get_loss
-from .model_params import (excluded_columns, fit_settings, hidden_sizes, optimizer_name,
-                           seed_value, target_name, training_rows, validation_rows)
+from .model_params import (excluded_columns, fit_settings, hidden_sizes, momentum_value,
+                           optimizer_name, seed_value, target_name, training_rows,
+                           validation_rows)
 from .network import Network
 from .optimizers import OPTIMIZERS
 from .preprocessing import TabularPreprocessor, numeric_values
@@ -90,8 +91,9 @@ class Model:
     # ----------------------------------------------------------------------------------------------
     @classmethod
     def for_table(cls, table, target, *, task=None, hidden=(100,), activation="relu", loss=None,
-                  optimizer="adam", learning_rate=1e-3, weight_decay=1e-3, dropout=0.0,
-                  dtype="float64", seed=0, vocabulary=None, exclude=(), missing=MISSING):
+                  optimizer="adam", learning_rate=1e-3, weight_decay=1e-3, momentum=0.0,
+                  dropout=0.0, dtype="float64", seed=0, vocabulary=None, exclude=(),
+                  missing=MISSING):
         """An untrained model for predicting column ``target`` of ``table`` from its other columns.
 
         The defaults are ``neuronet train``'s (one hidden layer of 100 ReLU units, Adam at 1e-3,
@@ -115,6 +117,9 @@ class Model:
             As for :class:`~neuronet.network.Network` and its optimizer.
         optimizer : {"adam", "sgd"}
             A name: the optimizer is built here, with ``learning_rate`` and ``weight_decay``.
+        momentum : float
+            For ``optimizer="sgd"``: the momentum in [0, 1), e.g. 0.9 (default 0: plain SGD, as
+            in PyTorch and Keras). Adam keeps its own running averages, so it takes none.
         dropout : float
             Dropout rate in [0, 1) after every hidden layer (0: none).
         seed : int or None
@@ -130,6 +135,7 @@ class Model:
         """
         hidden, dropout = hidden_sizes(hidden), check_fraction("dropout", dropout)
         seed, optimizer = seed_value(seed), optimizer_name(optimizer)
+        momentum = momentum_value(momentum, optimizer)
         preprocessor = TabularPreprocessor(missing)
         source = training_rows(table, preprocessor.missing)
         target = target_name(source, target)
@@ -167,13 +173,14 @@ class Model:
             if dropout:
                 layers.append(Dropout(dropout))
         layers.append(Dense(widths[-1], n_out, activation=spec["output"]))
+        extra = {"momentum": momentum} if momentum else {}
         net = Network(layers, loss=loss or spec["loss"], seed=seed, dtype=dtype,
                       optimizer=OPTIMIZERS[optimizer](learning_rate=learning_rate,
-                                                      weight_decay=weight_decay))
+                                                      weight_decay=weight_decay, **extra))
         settings = {"task": task, "hidden": list(widths[1:]), "activation": activation,
                     "loss": net.loss.name, "optimizer": type(net.optimizer).__name__.lower(),
                     "learning_rate": float(learning_rate), "weight_decay": float(weight_decay),
-                    "dropout": dropout, "dtype": net.dtype.name, "seed": seed}
+                    **extra, "dropout": dropout, "dtype": net.dtype.name, "seed": seed}
         metadata = {"training": settings}
         if task != "regression" and written is not None:
             metadata["labels_as_written"] = written

@@ -16,7 +16,7 @@ from .rows import RowSource, column_name, did_you_mean, has_column_names, short_
 from .validation import check_count, check_fraction, check_non_negative
 
 __all__ = ["training_rows", "target_name", "hidden_sizes", "seed_value", "optimizer_name",
-           "excluded_columns", "fit_settings", "validation_rows"]
+           "momentum_value", "excluded_columns", "fit_settings", "validation_rows"]
 
 
 def _is_int(value):
@@ -114,6 +114,15 @@ def optimizer_name(optimizer):
                         "weight_decay= as separate arguments")
     raise ValueError(f"unknown optimizer {optimizer!r}; known: {known}"
                      f"{did_you_mean(optimizer.lower(), OPTIMIZERS)}")
+
+
+def momentum_value(momentum, optimizer):
+    """``momentum`` as a float in [0, 1), checked to suit ``optimizer`` (only SGD takes one)."""
+    momentum = check_fraction("momentum", momentum)
+    if momentum and optimizer != "sgd":
+        raise ValueError(f"momentum={momentum:g} is for optimizer='sgd'; {optimizer!r} takes none "
+                         "(Adam keeps its own running averages of the gradients)")
+    return momentum
 
 
 def excluded_columns(exclude, names, target):

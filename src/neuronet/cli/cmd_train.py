@@ -59,6 +59,8 @@ def add_parser(subparsers):
     p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help="default adam")
     p.add_argument("--lr", type=positive_float, default=1e-3, metavar="RATE",
                    help="learning rate (default 0.001)")
+    p.add_argument("--momentum", type=fraction, default=0.0, metavar="M",
+                   help="momentum for --optimizer sgd, in [0, 1), e.g. 0.9 (default 0: plain SGD)")
     p.add_argument("--weight-decay", type=float, default=1e-3, metavar="L2",
                    help="L2 penalty on the weights (default 0.001)")
     p.add_argument("--dropout", type=fraction, default=0.0, metavar="RATE",
@@ -179,6 +181,9 @@ def run(args):
     from ..training import TrainingDiverged
 
     hidden = _hidden(args.hidden)
+    if args.momentum and args.optimizer != "sgd":
+        raise UsageError(f"--momentum {args.momentum:g}: is for --optimizer sgd; {args.optimizer} "
+                         "takes none (Adam keeps its own running averages of the gradients)")
     reads = (("data file", args.data),)
     out = check_output_path(args.out or _default_out(args.data), "--out", reads)
     plot = check_output_path(args.plot, "--plot", reads)
@@ -223,8 +228,8 @@ def run(args):
                                 task="classification" if classifier else "regression",
                                 hidden=hidden, activation=args.activation, loss=args.loss,
                                 optimizer=args.optimizer, learning_rate=args.lr,
-                                weight_decay=args.weight_decay, dropout=args.dropout,
-                                dtype=args.dtype, seed=args.seed, exclude=dropped, missing=missing)
+                                momentum=args.momentum, weight_decay=args.weight_decay,
+                                dropout=args.dropout, dtype=args.dtype, seed=args.seed, exclude=dropped, missing=missing)
     except ColumnsRefused as err:            # say it the command line's way: --drop, not exclude=
         raise err.spelled_for("--drop") from None
     model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns),
@@ -318,8 +323,9 @@ def _report(result, model):
                                                 for layer in net.layers if hasattr(layer, "n_out")])
     if settings.get("dropout"):
         sizes += f" (dropout {settings['dropout']:g} after each hidden layer)"
+    momentum = f", momentum {settings['momentum']:g}" if settings.get("momentum") else ""
     print(f"Network: {sizes}; {net.n_parameters:,} parameters; {settings['optimizer']} "
-          f"lr {settings['learning_rate']:g}, batch {settings['batch_size']}, {settings['dtype']}")
+          f"lr {settings['learning_rate']:g}{momentum}, batch {settings['batch_size']}, {settings['dtype']}")
     why = {"completed": "all epochs run", "early_stopping": "early stopping, best weights kept",
            "interrupted": "interrupted", "diverged": "the loss diverged"}[result["stopped"]]
     runs = result["epochs_run"]
