@@ -106,7 +106,9 @@ def test_value_and_gradient_match_the_separate_methods(name, weighted):
     np.testing.assert_array_equal(grad_alloc, grad)
     if loss.fused_activation:
         out2 = np.empty_like(P)
-        fused_value, dL_dZ = loss.fused_value_and_gradient(Y, P, w, out=out2)
+        # logits whose activation is P: softmax(log P) = P (rows sum to 1), sigmoid(logit P) = P
+        Z = np.log(P) if loss.fused_activation == "softmax" else np.log(P / (1.0 - P))
+        fused_value, dL_dZ = loss.fused_value_and_gradient(Y, Z, P, w, out=out2)
         assert dL_dZ is out2 and fused_value == pytest.approx(value, rel=1e-13)
         np.testing.assert_allclose(dL_dZ, loss.fused_gradient(Y, P, w), rtol=1e-13)
 

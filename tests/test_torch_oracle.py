@@ -123,3 +123,29 @@ def test_binary_crossentropy_and_mse_equal_pytorch():
         ours, grads = net.loss_and_gradients(*net.prepare(X, Y))
         assert ours == pytest.approx(t_loss.item(), rel=1e-10)
         np.testing.assert_allclose(grads, flat([W1, b1, W2, b2], "grad"), rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("z", [5.0, 20.0, 40.0, 100.0])
+def test_cross_entropy_values_at_confident_logits_equal_pytorch(dtype, z):
+    """The loss of a confidently wrong output is its logit, not -log(eps): history, val_loss,
+    evaluate and early stopping all read this value."""
+    X = np.array([[1.0], [-1.0]])
+    rtol = 1e-12 if dtype == "float64" else 1e-5
+    # one sigmoid unit, targets 0 and 1 for the logits z and -z: both wrong
+    net = nn.Network([nn.Dense(1, 1, activation="sigmoid", bias=False)], dtype=dtype, seed=0)
+    net.layers[0].weights = [[z]]
+    Xc, Y, _ = net.prepare(X, [0.0, 1.0])
+    expected = F.binary_cross_entropy_with_logits(torch.tensor([z, -z], dtype=torch.float64),
+                                                  torch.tensor([0.0, 1.0], dtype=torch.float64)).item()
+    assert net.evaluate_loss(Xc, Y) == pytest.approx(expected, rel=rtol)
+    assert net.loss_and_gradients(Xc, Y)[0] == pytest.approx(expected, rel=rtol)
+    # softmax over two classes, the true class the unlikely one
+    net = nn.Network([nn.Dense(1, 2, activation="softmax", bias=False)], dtype=dtype, seed=0)
+    net.layers[0].weights = [[z, -z]]
+    Xc, Y, _ = net.prepare(X, [1, 0], classes=[0, 1])
+    logits = torch.tensor([[z, -z], [-z, z]], dtype=torch.float64)
+    expected = F.cross_entropy(logits, torch.tensor([1, 0])).item()
+    assert net.evaluate_loss(Xc, Y) == pytest.approx(expected, rel=rtol)
+    assert net.loss_and_gradients(Xc, Y)[0] == pytest.approx(expected, rel=rtol)
+    assert net.evaluate(X, [1, 0])["loss"] == pytest.approx(expected, rel=rtol)

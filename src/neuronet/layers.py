@@ -154,9 +154,7 @@ class Dense(Layer):
         """
         identity = isinstance(self.activation, Identity)
         if not training:
-            Z = X @ self._W
-            if self._b is not None:
-                Z += self._b
+            Z = self.logits(X)
             return Z if identity else self.activation.forward(Z, out=Z)
         buffers = self._buffers.get(X.shape[0])
         if buffers is None:
@@ -169,6 +167,18 @@ class Dense(Layer):
         A = Z if identity else self.activation.forward(Z, out=buffers.A)
         self._X, self._Z, self._A, self._batch = X, Z, A, buffers
         return A
+
+    def logits(self, X):
+        """The pre-activation alone, ``Z = X @ W + b`` (a fresh array; not for training)."""
+        Z = X @ self._W
+        if self._b is not None:
+            Z += self._b
+        return Z
+
+    @property
+    def training_logits(self):
+        """``Z`` of the last training forward pass (the reused buffer ``backward`` reads)."""
+        return self._Z
 
     def backward(self, dL_dA):
         """Chain rule through the activation, then through the product; returns ``dL_dX``."""

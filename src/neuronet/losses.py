@@ -8,9 +8,14 @@
   two methods above; losses whose value and gradient share work override it.
 
 The cross-entropies also know the activation they pair with (``fused_activation``). When the output
-layer uses it, the network asks for ``fused_value_and_gradient(Y, P, sample_weight, out)``: the loss and
-``fused_gradient``, the gradient with respect to the *pre-activation* ``Z``, which simplifies to
-``(P - Y)`` times the weights: no division by ``P`` and no overflow, however confident the network is.
+layer uses it, the network asks for ``fused_value_and_gradient(Y, Z, P, sample_weight, out)``, given
+the output layer's pre-activation ``Z`` (the logits) as well as ``P``:
+
+- the value from the logits, ``value_from_logits(Y, Z, w)``: exact however confident the network is
+  (from ``P`` alone it would stop at ``-log(eps)``, 36 in float64, once ``P`` rounds to 0 or 1);
+- ``fused_gradient``, the gradient with respect to ``Z``, which simplifies to ``(P - Y)`` times the
+  weights: no division by ``P`` and no overflow. For softmax this needs rows of ``Y`` that sum to 1
+  (labels, or class probabilities), which :mod:`neuronet.targets` checks.
 
 Weights: ``sample_weight`` is ``None`` or an array of shape ``(n_samples,)``. The averaged losses divide
 by the sum of the weights, so a weight of 2 counts a sample twice.
@@ -50,21 +55,17 @@ class Loss:
             dL_dP = out
         return self.value(Y, P, sample_weight), dL_dP
 
-    def fused_gradient(self, Y, P, sample_weight=None, out=None):
-        """``dL/dZ`` for ``P = fused_activation(Z)``: ``(P - Y) * w / sum(w)``, into ``out`` if given."""
-        dL_dZ = np.subtract(P, Y, out=out)
-        return _scale_rows(dL_dZ, sample_weight, _mean_divisor(P, sample_weight))
-
-    def fused_value_and_gradient(self, Y, P, sample_weight=None, out=None):
-        """``(value(Y, P, w), fused_gradient(Y, P, w, out))``: the loss and ``dL/dZ`` in one call."""
-        return self.value(Y, P, sample_weight), self.fused_gradient(Y, P, sample_weight, out)
-
     def __repr__(self):
         return f"{type(self).__name__}()"
 
 
 def _mean_divisor(P, sample_weight):
-    return float(P.shape[0]) if sample_weight is None else float(sample_weight.sum())
+    if sample_weight is None:
+        return float(P.shape[0])
+    total = float(sample_weight.sum())
+    if not total > 0.0:
+        raise ValueError("sample_weight sums to 0: a weighted mean over these rows is undefined")
+    return total
 
 
 def _scale_rows(G, sample_weight, divisor):
@@ -141,7 +142,27 @@ def _clipped(P):
     return np.clip(P, eps, 1.0 - eps)
 
 
-class BinaryCrossEntropy(Loss):
+class _CrossEntropy(Loss):
+    """What the two cross-entropies share: fused with their output activation, the value comes from
+    the logits ``Z`` and the gradient with respect to ``Z`` is ``(P - Y) * w / sum(w)``."""
+
+    def value_from_logits(self, Y, Z, sample_weight=None):
+        """The loss of the outputs ``P = fused_activation(Z)``, computed from ``Z`` without rounding
+        ``P`` to 0 or 1."""
+        raise NotImplementedError
+
+    def fused_gradient(self, Y, P, sample_weight=None, out=None):
+        """``dL/dZ`` for ``P = fused_activation(Z)``: ``(P - Y) * w / sum(w)``, into ``out`` if given."""
+        dL_dZ = np.subtract(P, Y, out=out)
+        return _scale_rows(dL_dZ, sample_weight, _mean_divisor(P, sample_weight))
+
+    def fused_value_and_gradient(self, Y, Z, P, sample_weight=None, out=None):
+        """``(value_from_logits(Y, Z, w), fused_gradient(Y, P, w, out))``: the loss and ``dL/dZ``."""
+        return (self.value_from_logits(Y, Z, sample_weight),
+                self.fused_gradient(Y, P, sample_weight, out))
+
+
+class BinaryCrossEntropy(_CrossEntropy):
     """Binary cross-entropy per output, averaged over the batch (fused with ``sigmoid``).
 
     ``L = -1/sum w * sum_i w_i sum_k [Y log P + (1 - Y) log(1 - P)]``;
@@ -162,8 +183,15 @@ class BinaryCrossEntropy(Loss):
         G = (Pc - Y) / (Pc * (1.0 - Pc))
         return _scale_rows(G, sample_weight, _mean_divisor(P, sample_weight))
 
+    def value_from_logits(self, Y, Z, sample_weight=None):
+        # With P = sigmoid(Z): -log P = softplus(-Z) and -log(1 - P) = softplus(Z), so the loss per
+        # element is softplus(Z) - Y Z; softplus(Z) = log(1 + e**Z) = np.logaddexp(0, Z), exact for
+        # any Z.
+        per_element = np.logaddexp(0.0, Z) - Y * Z
+        return _row_sum(per_element, sample_weight) / _mean_divisor(Z, sample_weight)
 
-class CategoricalCrossEntropy(Loss):
+
+class CategoricalCrossEntropy(_CrossEntropy):
     """Cross-entropy between one-hot (or probability) rows ``Y`` and ``P``, averaged over the batch.
 
     Fused with ``softmax``. ``L = -1/sum w * sum_i w_i sum_k Y_ik log P_ik``;
@@ -183,6 +211,15 @@ class CategoricalCrossEntropy(Loss):
     def gradient(self, Y, P, sample_weight=None):
         G = -(Y / _clipped(P))
         return _scale_rows(G, sample_weight, _mean_divisor(P, sample_weight))
+
+    def value_from_logits(self, Y, Z, sample_weight=None):
+        # log softmax(Z) = Z - logsumexp(Z) per row; the row maximum m is taken out first so that
+        # exp never overflows: logsumexp(Z) = m + log(sum(exp(Z - m))).
+        m = Z.max(axis=1, keepdims=True)
+        log_P = Z - (m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))
+        if sample_weight is None:
+            return -float(np.vdot(Y, log_P)) / Z.shape[0]
+        return -_row_sum(Y * log_P, sample_weight) / _mean_divisor(Z, sample_weight)
 
 
 LOSSES = {cls.name: cls for cls in (SSE, MSE, BinaryCrossEntropy, CategoricalCrossEntropy)}

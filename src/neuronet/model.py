@@ -306,9 +306,9 @@ class Model:
         classifier, or ``mse``, ``mae``, ``r2`` (in the target's units) for regression.
         """
         X, Y = self._arrays(data, "evaluate", target)
-        P = self.network.predict(X)
         with np.errstate(all="ignore"):     # a diverged model: an infinite loss, not a warning
-            loss = float(self.network.loss.value(self._encode(Y), P))  # the data loss, no L2 term
+            loss, P = self.network.loss_and_outputs(X, self._encode(Y))  # the data loss, no L2 term
+        loss = float(loss)
         result = {"n_rows": int(X.shape[0]), "loss": loss}
         if self.is_classifier:
             index = P.argmax(axis=1)

@@ -214,7 +214,8 @@ class Network:
         # The loss writes its gradient into a buffer the output layer reuses every batch.
         if self._fused:  # softmax + cross-entropy, sigmoid + binary cross-entropy: dL/dZ = (P - Y) w
             loss, dL_dZ = self.loss.fused_value_and_gradient(
-                Y, P, sample_weight, out=output.output_gradient_buffer(preactivation=True))
+                Y, output.training_logits, P, sample_weight,
+                out=output.output_gradient_buffer(preactivation=True))
             grad = output.backward_preactivation(dL_dZ)
         else:
             loss, dL_dP = self.loss.value_and_gradient(
@@ -241,10 +242,26 @@ class Network:
 
     def evaluate_loss(self, X, Y, sample_weight=None):
         """The loss (with the L2 penalty) on validated arrays, without touching the gradients."""
-        P = self.forward(X)
+        return self.data_loss(X, Y, sample_weight) + self._penalty()
+
+    def data_loss(self, X, Y, sample_weight=None):
+        """The loss of the outputs alone (no L2 penalty) on validated arrays."""
+        return self.loss_and_outputs(X, Y, sample_weight)[0]
+
+    def loss_and_outputs(self, X, Y, sample_weight=None):
+        """``(data loss, outputs P)`` on validated arrays, in one forward pass. A fused
+        cross-entropy's loss comes from the output layer's logits ``Z``, exact for any ``Z``."""
+        A = X
+        for layer in self.layers[:-1]:
+            A = layer.forward(A)
+        output = self.layers[-1]
+        Z = output.logits(A)
+        P = output.activation.forward(Z, out=np.empty_like(Z))
         if Y.shape != P.shape:
             _mismatch(Y, P)
-        return self.loss.value(Y, P, sample_weight) + self._penalty()
+        if self._fused:
+            return self.loss.value_from_logits(Y, Z, sample_weight), P
+        return self.loss.value(Y, P, sample_weight), P
 
     # ----------------------------------------------------------------------------------------------
     # The user's API
@@ -364,14 +381,15 @@ class Network:
 
         ``"loss"`` is the loss training minimizes: with ``weight_decay`` it includes the L2 penalty
         ``weight_decay / 2 * sum(W**2)``, as Keras's ``evaluate`` includes regularization losses (and
-        as ``history["loss"]`` does). The data loss alone is
-        ``net.loss.value(Y, net.predict(X), w)`` with ``X, Y, w = net.prepare(X, y, sample_weight)``.
+        as ``history["loss"]`` does). The data loss alone is ``net.data_loss(X, Y, w)`` with
+        ``X, Y, w = net.prepare(X, y, sample_weight)``.
         """
         Xc, Y, w = self.prepare(X, y, sample_weight)
-        result = {"loss": self.evaluate_loss(Xc, Y, w)}
+        with np.errstate(over="ignore", under="ignore"):
+            loss, P = self.loss_and_outputs(Xc, Y, w)
+        result = {"loss": loss + self._penalty()}
         if self.output_activation == "softmax" or (self.output_activation == "sigmoid"
                                                    and self.n_outputs == 1):
-            P = self.forward(Xc)
             if self.output_activation == "softmax":
                 hit = P.argmax(axis=1) == Y.argmax(axis=1)
             else:
