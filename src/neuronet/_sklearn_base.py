@@ -202,6 +202,10 @@ class NeuronetEstimator(BaseEstimator):
             raise ValueError("The validation set is too small. Increase 'validation_fraction' or "
                              "the size of your dataset.")
         w_train, w_val = (None, None) if w is None else (train[3], val[3])
+        for part, what in ((w_train, "training"), (w_val, "validation")):
+            if part is not None and not part.sum() > 0:
+                raise ValueError(f"early_stopping: every {what} row of the split has sample_weight "
+                                 "0, so its loss is undefined; give more rows a positive weight")
         return train[0], train[1], train[2], w_train, (val[0], val[2], w_val)
 
     def _batch_size(self, n_samples):

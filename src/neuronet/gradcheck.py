@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .layers import Dropout
+from .validation import check_positive
 
 __all__ = ["gradcheck"]
 
@@ -34,6 +35,11 @@ def gradcheck(net, X, y, sample_weight=None, epsilon=1e-6, floor=1e-10):
         ``{"layer 0 Dense(3, 4, ...)": worst relative error, ...}`` for every layer with parameters.
         The network's parameters are left exactly as they were.
     """
+    from .network import Network
+
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a neuronet Network, got {type(net).__name__}")
+    epsilon, floor = check_positive("epsilon", epsilon), check_positive("floor", floor)
     if net.dtype != np.float64:
         raise ValueError("gradcheck needs a float64 network; build it with dtype='float64'")
     X, Y, w = net.prepare(X, y, sample_weight)

@@ -21,15 +21,26 @@ def confusion_matrix(true_index, pred_index, n_classes):
     ``true_index`` and ``pred_index`` are class positions (0 .. n_classes - 1), shape (n_samples,).
     """
     true_index, pred_index = np.asarray(true_index), np.asarray(pred_index)
+    if true_index.shape != pred_index.shape or true_index.ndim != 1:
+        raise ValueError(f"confusion_matrix needs two 1-D arrays of the same shape, got "
+                         f"{true_index.shape} and {pred_index.shape}")
+    for name, index in (("true_index", true_index), ("pred_index", pred_index)):
+        if index.size and (index.dtype.kind not in "iu" or index.min() < 0
+                           or index.max() >= n_classes):
+            raise ValueError(f"{name} must hold class positions 0 .. {n_classes - 1}")
     C = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(C, (true_index, pred_index), 1)
     return C
 
 
 def regression_metrics(y_true, y_pred):
-    """``{"mse", "mae", "r2"}`` of two 1-D float arrays; ``r2`` is 1 - SS_res / SS_tot (0 if SS_tot is 0)."""
+    """``{"mse", "mae", "r2"}`` of two 1-D float arrays; ``r2`` is 1 - SS_res / SS_tot. For a constant
+    ``y_true`` (SS_tot 0) ``r2`` is 1 for perfect predictions, else 0, as in scikit-learn."""
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1 or y_true.size == 0:
+        raise ValueError(f"regression_metrics needs two non-empty 1-D arrays of the same shape, got "
+                         f"{y_true.shape} and {y_pred.shape}")
     with np.errstate(all="ignore"):          # a diverged model's huge outputs give inf, no warning
         err = y_pred - y_true
         # R² does not depend on the units: for targets whose squares would overflow (beyond
@@ -40,7 +51,7 @@ def regression_metrics(y_true, y_pred):
         ss_tot = float(np.sum((scaled - scaled.mean()) ** 2))
         ss_res = float(np.sum((y_pred / unit - scaled) ** 2))
         return {"mse": float(np.mean(err ** 2)), "mae": float(np.mean(np.abs(err))),
-                "r2": 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0}
+                "r2": 1.0 - ss_res / ss_tot if ss_tot > 0 else float(ss_res == 0.0)}
 
 
 def format_confusion_matrix(matrix, labels):

@@ -76,6 +76,7 @@ class Network:
         self.classes_ = None
         self.history = {"loss": [], "val_loss": []}
         self.stop_training = False
+        self.last_penalty = 0.0
         self._fused = self.loss.fused_activation == self.output_activation
         self._bind_parameters()
         self.initialize(init)
@@ -135,7 +136,9 @@ class Network:
         self._claim_layers()
 
     def initialize(self, init="auto"):
-        """Draw fresh weights with initializer ``init`` (from ``seed``) and zero the biases."""
+        """Draw fresh weights with initializer ``init`` (from ``seed``), zero the biases and reset the
+        optimizer's state (Adam's moments and step count, SGD's velocity), so the next ``fit`` starts
+        afresh. ``history`` is kept: the next ``fit`` appends to it."""
         initializer = get_initializer(init)
         rng = make_rng(init, self.seed if init == "tutorial" or self.seed is None else self.rng)
         for layer in self.layers:
@@ -143,6 +146,8 @@ class Network:
                 layer.weights = initializer(layer.n_in, layer.n_out, layer.activation.name, rng)
                 if layer.bias is not None:
                     layer.bias = np.zeros(layer.n_out)
+        if hasattr(self, "optimizer"):    # (not yet while __init__ draws the first weights)
+            self.optimizer.reset()
 
     @property
     def parameters(self):
@@ -204,8 +209,8 @@ class Network:
     def loss_and_gradients(self, X, Y, sample_weight=None):
         """One forward and backward pass on validated arrays (see :meth:`prepare`).
 
-        Returns the loss (float, including the L2 penalty) and fills ``self.gradients`` (also returned)
-        with ``dL/dparameters``.
+        Returns the loss (float, including the L2 penalty, also kept as ``last_penalty``) and fills
+        ``self.gradients`` (also returned) with ``dL/dparameters``.
         """
         P = self.forward(X, training=True)
         if Y.shape != P.shape:
@@ -224,8 +229,10 @@ class Network:
         for layer in reversed(self.layers[:-1]):
             grad = layer.backward(grad)
         decay = self.optimizer.weight_decay
+        self.last_penalty = 0.0
         if decay:
-            loss += self._penalty()
+            self.last_penalty = self._penalty()
+            loss += self.last_penalty
             for s in self._weight_slices:
                 self.gradients[s] += decay * self._parameters[s]
         return loss, self.gradients
@@ -308,7 +315,8 @@ class Network:
             Fraction of the rows (chosen at random, from the seed) held out for validation instead.
         patience : int, optional
             Early stopping: stop after this many epochs without improvement of the validation loss
-            (or the training loss, without validation data), then restore the best weights.
+            (or the training loss, without validation data), then restore the best weights (see
+            :func:`~neuronet.training.train` for which).
         min_delta : float
             The smallest decrease that counts as an improvement (0 or more).
         callbacks : list of Callback

@@ -1,8 +1,8 @@
 """Targets: turning a user's ``y`` into the array ``Y`` of shape ``(n_samples, n_outputs)`` the loss sees.
 
 - softmax output with ``k`` units: ``y`` is a 1-D array of labels (integers, strings, anything
-  sortable), one-hot encoded against ``classes_``; or already a ``(n_samples, k)`` array of
-  probabilities;
+  sortable), one-hot encoded against ``classes_``; or already a ``(n_samples, k)`` array of class
+  probabilities, each row summing to 1;
 - sigmoid output: numbers in [0, 1], shape ``(n_samples,)`` for one unit or ``(n_samples, k)``;
 - any other output: real numbers, shape ``(n_samples,)`` for one unit or ``(n_samples, k)``.
 """
@@ -55,7 +55,20 @@ def encode_targets(y, n_samples, n_outputs, output_activation, dtype, classes=No
     check_finite(Y, "y", y_array)
     if output_activation in ("sigmoid", "softmax") and (Y.min() < 0 or Y.max() > 1):
         _outside_unit_interval(Y, output_activation)
+    if output_activation == "softmax":
+        _check_rows_sum_to_one(Y)
     return np.ascontiguousarray(Y), None
+
+
+def _check_rows_sum_to_one(Y):
+    """Rows of class probabilities sum to 1; the softmax gradient ``P - Y`` is only right if they do."""
+    sums = Y.sum(axis=1, dtype=np.float64)
+    bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-4)
+    if bad.size:
+        raise ValueError(f"y rows for a softmax output are class probabilities and must sum to 1; "
+                         f"row {bad[0]} sums to {sums[bad[0]]:g} ({bad.size} of {Y.shape[0]} rows do "
+                         "not). For several labels per row (multilabel), use a sigmoid output with "
+                         "binary_crossentropy; to give labels, pass them as one column")
 
 
 def _outside_unit_interval(Y, output_activation):

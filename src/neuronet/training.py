@@ -93,8 +93,13 @@ def hold_out(X, Y, sample_weight, fraction, rng):
                          "or no training rows")
     order = rng.permutation(X.shape[0])
     parts = []
-    for rows in (np.sort(order[n_val:]), np.sort(order[:n_val])):
-        parts.append((X[rows], Y[rows], None if sample_weight is None else sample_weight[rows]))
+    for rows, what in ((np.sort(order[n_val:]), "training"), (np.sort(order[:n_val]), "held-out")):
+        w = None if sample_weight is None else sample_weight[rows]
+        if w is not None and not w.sum() > 0:
+            raise ValueError(f"validation_split={fraction}: every {what} row drawn has sample_weight "
+                             "0, so its loss is undefined; give more rows a positive weight, or pass "
+                             "validation_data=(X_val, y_val) yourself")
+        parts.append((X[rows], Y[rows], w))
     return parts
 
 
@@ -104,7 +109,12 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
 
     ``validation`` is ``None`` or ``(X_val, Y_val, w_val)``. With ``patience`` set, training stops after
     that many epochs without an improvement greater than ``min_delta`` of the monitored loss
-    (``val_loss`` if there is validation data, else ``loss``) and the best weights are restored.
+    (``val_loss`` if there is validation data, else ``loss``) and the best weights are restored:
+    for ``val_loss`` those at the end of the best epoch (where it was measured); for ``loss``, those
+    at its start (the loss of an epoch is measured on its batches before each step, so with one
+    batch per epoch it is exactly the loss of the weights the epoch started from).
+
+    A mini-batch whose rows all have sample weight 0 is skipped: no loss, no step.
 
     If a loss becomes NaN or infinite, :class:`TrainingDiverged` is raised and the weights go back to
     those at the start of the epoch with the lowest training loss so far (with one full batch per
@@ -121,7 +131,7 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
     epoch_start, best_start = params.copy(), params.copy()
     lowest, lowest_epoch = math.inf, None
     best, best_params, waited = math.inf, None, 0
-    summed = net.loss.reduction == "sum"
+    summed, n = net.loss.reduction == "sum", X.shape[0]
     net.stop_training = False
     stopped = "completed"
     epoch0 = len(history["loss"])
@@ -133,8 +143,11 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
     for epoch in range(1, epochs + 1):
         if epoch > 1:
             np.copyto(epoch_start, params)
+        start = epoch_start  # (the swap below renames this buffer; it keeps this epoch's start)
         total, count = 0.0, 0.0
         for batch, (Xb, Yb, wb) in enumerate(batches):
+            if wb is not None and not wb.any():  # every row weighs 0: no loss to learn from, no step
+                continue
             loss = train_step(Xb, Yb, wb)
             if not isfinite(loss):
                 what = f"the loss became {loss} in epoch {epoch0 + epoch}, batch {batch + 1}"
@@ -143,8 +156,10 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
                 # Still in the first epoch: its start is all there is (and batch 1 measured it).
                 raise _go_back(net, what, epoch_start, epoch0 + 1 if batch else None, None)
             # The epoch's loss: a sum of batch sums, or a mean of batch means weighted by batch size.
+            # Each batch's loss holds the whole L2 penalty; in a sum, a batch counts its share of it
+            # (m of n rows), so the epoch holds it once, as evaluate() does.
             m = Xb.shape[0] if wb is None or summed else float(wb.sum())
-            total += loss if summed else loss * m
+            total += loss - (1.0 - m / n) * net.last_penalty if summed else loss * m
             count += m
             if callbacks:
                 for cb in callbacks:
@@ -168,7 +183,9 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
         if patience is not None:
             if logs[monitor] < best - min_delta:
                 best, waited = logs[monitor], 0
-                best_params = params.copy()
+                # val_loss is measured after the epoch, on its final weights; the training loss
+                # during it, from the weights it started with (exactly so with one batch per epoch)
+                best_params = (params if monitor == "val_loss" else start).copy()
                 net.best_epoch_ = epoch0 + epoch
             else:
                 waited += 1

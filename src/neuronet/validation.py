@@ -167,6 +167,14 @@ def check_non_negative(name, value):
     return value
 
 
+def check_positive(name, value):
+    """``value`` as a finite float greater than 0 (a number, not text)."""
+    value = _real(name, value, "a number")
+    if not 0.0 < value < np.inf:
+        raise ValueError(f"{name} must be a finite number greater than 0, got {value!r}")
+    return value
+
+
 def _real(name, value, what):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be {what}, got {value!r}")
