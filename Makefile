@@ -2,20 +2,27 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+EXTRAS := $(VENV)/.installed-all
 STAMP  := $(VENV)/.installed
 
 .PHONY: install demo test bench clean
 
 install: $(STAMP)
 
-# The package, editable, with every extra the tests and benchmarks need (torch==2.13.0 is test-only).
-$(STAMP): pyproject.toml
+# The package, editable, with every optional extra (scikit-learn, Dask, ONNX, matplotlib, tqdm, ...).
+$(EXTRAS): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[all]"
+	touch $(EXTRAS)
+
+# Then what only the tests need: pytest, and PyTorch as the outside oracle (torch==2.13.0, CPU).
+$(STAMP): $(EXTRAS)
 	$(BIN)/python -m pip install --quiet -e ".[all,test]"
 	touch $(STAMP)
 
-demo: install
+# The demo needs no test tools: it installs the package and its extras only.
+demo: $(EXTRAS)
 	$(BIN)/neuronet demo
 
 # One BLAS thread: on 2-core machines two threads fighting another process stall small products.
