@@ -381,3 +381,25 @@ def test_dev_null_for_both_is_not_standard_output_and_errors_stay_out_of_the_fil
                              cwd=tmp_path)
     assert run.returncode == 2 and (tmp_path / "x.onnx").read_bytes() == b""
     assert '"error"' in run.stderr
+
+
+def test_every_column_with_missing_values_is_named_at_once_with_a_drop_hint(tmp_path, capsys):
+    """A Titanic-like file: one run names every column with gaps, and the advice works."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(100):
+        age = "" if i % 5 == 1 else str(20 + i % 40)
+        cabin = f"C{i}" if i % 10 == 0 else ""
+        port = "NA" if i == 37 else "SQC"[i % 3]
+        rows.append([round(float(rng.normal()), 3), age, cabin, port, i % 2])
+    write_table(tmp_path / "ship.csv", ["fare", "age", "cabin", "port", "survived"], rows)
+    data, out = str(tmp_path / "ship.csv"), str(tmp_path / "ship.nn")
+    assert main(["train", data, "--target", "survived", "--out", out, "--quiet"]) == 2
+    line = one_error_line(capsys)
+    assert "missing values in 3 columns: column 2 ('age') at lines 3, 8" in line
+    assert "(20 of 100 rows); column 3 ('cabin')" in line and "(90 of 100 rows)" in line
+    assert "column 4 ('port') at line 39;" in line
+    assert "or leave the columns out with --drop age,cabin,port" in line
+    assert "name the texts that mean missing with neuronet train --missing)" in line
+    assert main(["train", data, "--target", "survived", "--drop",
+                 "age,cabin,port", "--out", out, "--quiet", "--epochs", "2"]) == 0

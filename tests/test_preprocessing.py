@@ -59,8 +59,18 @@ def test_missing_values_name_the_lines():
     text = "a,b\n1,2\n,3\n4,NA\n5,?\n"
     with pytest.raises(ValueError, match=r"missing values in column 1 \('a'\) at line 3;"):
         TabularPreprocessor().fit(table(text), ["a"])
-    with pytest.raises(ValueError, match=r"missing values in column 2 \('b'\) at lines 4, 5;"):
+    with pytest.raises(ValueError, match=r"missing values in column 2 \('b'\) at lines 4, 5 "
+                                         r"\(2 of 4 rows\); fill them in, remove those rows, or "
+                                         r"leave the column out with exclude=\['b'\]"):
         TabularPreprocessor().fit(table(text), ["b"])
+
+
+def test_every_column_with_missing_values_is_named_in_one_message():
+    text = "a,b,c\n1,2,x\n,3,y\n4,NA,z\n5,?,x\n"
+    with pytest.raises(ValueError, match=r"missing values in 2 columns: column 1 \('a'\) at line 3; "
+                                         r"column 2 \('b'\) at lines 4, 5 \(2 of 4 rows\); .*"
+                                         r"exclude=\['a', 'b'\]"):
+        TabularPreprocessor().fit(table(text), ["a", "b", "c"])
 
 
 def test_missing_columns_at_transform():

@@ -125,6 +125,12 @@ class TabularPreprocessor:
             raise ValueError(f"{source.source}: there are no input columns left to learn from")
         numeric, means, scales, categorical, categories = [], [], [], [], []
         problems = []                      # text columns that cannot be learned from as they are
+        with_text = []                     # columns that are not all plain numbers: may have gaps
+        for name in names:
+            values = source.values(name)
+            if _fast_numbers(values) is None:
+                with_text.append((name, values))
+        source.check_complete(with_text, leave_out="exclude")   # every column with gaps, at once
         for name in names:
             if source.table is not None:
                 source.table.index(name)

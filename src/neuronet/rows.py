@@ -150,15 +150,41 @@ class RowSource:
         """``'file.csv: '`` for a Table (messages start with it), else ``''``."""
         return f"{self.source}: " if self.table is not None else ""
 
-    def check_no_missing(self, name, values):
-        missing = [i for i, v in enumerate(values) if is_missing(v, self.missing)]
-        if missing:
-            words = sorted({values[i].strip() for i in missing if isinstance(values[i], str)} - {""})
-            hint = (f" (read as missing: {', '.join(map(repr, words[:3]))}; if that is a real value, "
-                    "name the texts that mean missing with missing= / neuronet train --missing)"
-                    if words else "")
-            raise ValueError(f"{self.file_prefix}missing values in {self.column_text(name)} at "
-                             f"{self.rows_text(missing)}; fill them in or remove those rows{hint}")
+    def check_no_missing(self, name, values, leave_out=None):
+        """Refuse missing values in column ``name`` (see :meth:`check_complete`)."""
+        self.check_complete([(name, values)], leave_out)
+
+    def check_complete(self, columns, leave_out=None):
+        """Refuse missing values in any of ``columns`` (pairs of a name and its values), every such
+        column named in one message with its rows. ``leave_out`` says how the user leaves input
+        columns out, offered as a fix: ``"--drop"`` (the command line), ``"exclude"`` (Python), or
+        None (the target, which cannot be left out)."""
+        found = []
+        for name, values in columns:
+            rows = [i for i, v in enumerate(values) if is_missing(v, self.missing)]
+            if rows:
+                found.append((name, values, rows))
+        if not found:
+            return
+        where = "; ".join(f"{self.column_text(name)} at {self.rows_text(rows)}"
+                          + (f" ({len(rows)} of {self.n_rows} rows)" if len(rows) > 1 else "")
+                          for name, _, rows in found)
+        several = f"{len(found)} columns: " if len(found) > 1 else ""
+        fix = "fill them in or remove those rows"
+        names = [name for name, _, _ in found]
+        if leave_out == "--drop":
+            fix = (f"fill them in, remove those rows, or leave the column{'s' * (len(names) > 1)} "
+                   f"out with --drop {','.join(names)}")
+        elif leave_out == "exclude":
+            fix = (f"fill them in, remove those rows, or leave the column{'s' * (len(names) > 1)} "
+                   f"out with exclude={names!r}")
+        words = sorted({values[i].strip() for _, values, rows in found for i in rows
+                        if isinstance(values[i], str)} - {""})
+        option = {"--drop": "neuronet train --missing", "exclude": "missing="}.get(
+            leave_out, "missing= / neuronet train --missing")
+        hint = (f" (read as missing: {', '.join(map(repr, words[:3]))}; if that is a real value, "
+                f"name the texts that mean missing with {option})" if words else "")
+        raise ValueError(f"{self.file_prefix}missing values in {several}{where}; {fix}{hint}")
 
 
 def column_name(label, what):

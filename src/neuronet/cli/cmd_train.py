@@ -135,14 +135,13 @@ def _check_every_row(source, target, dropped):
     """Missing values, and text in a column of numbers, anywhere in the file (held-out rows too): a
     mistake is reported at its first line before training, not found in the test rows after it."""
     from ..preprocessing import _fast_numbers, column_kind, numeric_values
-    for name in source.names:
-        if name in dropped:
-            continue
-        values = source.values(name)
-        if _fast_numbers(values) is None:        # not all plain numbers: look closer
-            source.check_no_missing(name, values)
-            if name != target and column_kind(values) is None:
-                numeric_values(source, name, values)     # raises at the first text
+    inputs = [(name, source.values(name)) for name in source.names
+              if name not in dropped and name != target]
+    looser = [(name, values) for name, values in inputs if _fast_numbers(values) is None]
+    source.check_complete(looser, leave_out="--drop")     # every column with gaps, in one message
+    for name, values in looser:
+        if column_kind(values) is None:
+            numeric_values(source, name, values)     # raises at the first text
 
 
 def _label_notes(values):
