@@ -127,3 +127,21 @@ def test_unnamed_empty_trailing_columns_are_left_off():
         parse_csv_text("area,size,y,,\n1,2,a,,\n3,4,b,7,\n", "sheet.csv")
     with pytest.raises(CSVError, match=r"^sheet.csv:1: column 2 of the header has no name$"):
         parse_csv_text("a,,b\n1,2,3\n", "sheet.csv")
+
+
+def test_a_bom_after_a_sep_line_is_not_part_of_the_first_column_name(tmp_path):
+    """`sed -i '1i sep=;'` on Excel's 'CSV UTF-8' export puts the BOM on line 2."""
+    path = tmp_path / "v.csv"
+    path.write_bytes(b"sep=;\n\xef\xbb\xbfDatum;Wert\n2024-01-01;4,5\n")
+    table = read_csv(path)
+    assert table.columns == ["Datum", "Wert"] and table.rows == [["2024-01-01", "4,5"]]
+
+
+def test_a_pandas_row_index_column_and_a_windows_1252_file_get_a_fix_in_the_message(tmp_path):
+    with pytest.raises(CSVError, match=r"^p.csv:1: column 1 of the header has no name \(a row index "
+                                       r"written by pandas' to_csv\? write the file with index=False"):
+        parse_csv_text(",a,b\n0,1,2\n1,3,4\n", "p.csv")
+    path = tmp_path / "w.csv"
+    path.write_bytes("Stadt,Wert\nMünchen,1\n".encode("cp1252"))
+    with pytest.raises(CSVError, match=r"w.csv:2: the file is not UTF-8 text .*iconv -f cp1252"):
+        read_csv(path)

@@ -134,3 +134,15 @@ def test_csv_reader_refuses_missing_files_folders_and_binary(tmp_path):
     (tmp_path / "b.csv").write_bytes(b"a,b\n\xff\xfe,1\n")
     with pytest.raises(CSVError, match=r"b.csv:2: the file is not UTF-8"):
         read_csv(tmp_path / "b.csv")
+
+
+@pytest.mark.parametrize("cell, advice", [
+    ("3,243", r"'3,243' is a number written with a currency or percent sign, or thousands "
+              r"separators; write it as a plain number \(1234.5\); the column is numeric"),
+    ("4,5", r"'4,5' is a number written with a decimal comma; write it with a decimal point"),
+    ("big", r"'big' is not a finite number, but the column is numeric"),
+])
+def test_a_number_in_disguise_at_transform_is_explained_as_train_explains_it(cell, advice):
+    p = TabularPreprocessor().fit(table("size\n1\n2\n3\n", "t.csv"), ["size"])
+    with pytest.raises(ValueError, match=rf"x.csv:3, column 1 \('size'\): {advice}"):
+        p.transform(table(f'size\n1\n"{cell}"\n', "x.csv"))

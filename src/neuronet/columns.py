@@ -15,7 +15,7 @@ import numpy as np
 from .csvdata import MISSING, is_missing, parse_number
 
 __all__ = ["MAX_CATEGORIES_FLOOR", "ColumnsRefused", "mean_and_std", "standardize",
-           "numbers_in_disguise"]
+           "numbers_in_disguise", "disguise_advice"]
 
 #: A text column may have up to this many categories whatever the number of rows (beyond it, at most
 #: one per two training rows). A one-hot feature is learned from the rows of its category, so it needs
@@ -69,6 +69,18 @@ def numbers_in_disguise(values, missing=MISSING):
     comma = next(((i, t) for i, t in decorated if _DECIMAL_COMMA.fullmatch(t)), None)
     i, text = comma or decorated[0]
     return i, text, comma is not None
+
+
+def disguise_advice(text):
+    """What to do about one text that is a number in disguise (``"3,243"``, ``"$5"``, ``"80,93"``),
+    for messages; ``None`` if it is not one."""
+    text = _text(text)
+    if parse_number(text.translate(_NUMBER_DECORATION)) is None:
+        return None
+    if _DECIMAL_COMMA.fullmatch(text):
+        return "a number written with a decimal comma; write it with a decimal point (80.93)"
+    return ("a number written with a currency or percent sign, or thousands separators; write it "
+            "as a plain number (1234.5)")
 
 
 def _column_problem(source, name, values, distinct):

@@ -192,7 +192,9 @@ def _decode(raw, name):
     except UnicodeDecodeError as err:
         line = raw[:err.start].count(b"\n") + 1
         raise CSVError(f"{name}:{line}: the file is not UTF-8 text (byte 0x{raw[err.start]:02x} at "
-                       f"offset {err.start})") from None
+                       f"offset {err.start}); save it as UTF-8 (in Excel: 'CSV UTF-8'), or convert "
+                       f"it, e.g. from Windows-1252: iconv -f cp1252 -t utf-8 OLD.csv > NEW.csv"
+                       ) from None
 
 
 def _separator_line(text, source):
@@ -205,7 +207,10 @@ def _separator_line(text, source):
         line = len(match.group(1).splitlines()) + 1          # group 1 holds only blank lines
         raise CSVError(f"{source}:{line}: the line {match.group(0).strip()!r} asks for the quote "
                        "character '\"' as separator; it cannot separate fields")
-    return match.group(1) + text[match.end():], delimiter
+    rest = text[match.end():]             # from the sep= line's end of line on
+    if rest.lstrip("\r\n").startswith("\ufeff"):  # the BOM of an Excel file, a sep= line put on top
+        rest = rest.replace("\ufeff", "", 1)
+    return match.group(1) + rest, delimiter
 
 
 def _separator_hint(header):
@@ -278,7 +283,9 @@ def _check_header(fields, source, line):
         names.pop()
     for i, n in enumerate(names, 1):
         if not n:
-            raise CSVError(f"{source}:{line}: column {i} of the header has no name")
+            hint = (" (a row index written by pandas' to_csv? write the file with index=False, or "
+                    "give the column a name)" if i == 1 else "")
+            raise CSVError(f"{source}:{line}: column {i} of the header has no name{hint}")
     seen = set()
     for i, n in enumerate(names, 1):
         if n in seen:

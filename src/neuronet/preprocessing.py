@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .columns import _column_problem, _refuse_columns, _text, mean_and_std, standardize
+from .columns import (_column_problem, _refuse_columns, _text, disguise_advice, mean_and_std,
+                      standardize)
 from .csvdata import MISSING, Table, is_missing, missing_words, parse_number
 from .rows import RowSource, short_list
 
@@ -47,6 +48,10 @@ def numeric_values(source, name, values):
     for i, v in enumerate(values):
         x = parse_number(v)
         if x is None:
+            advice = disguise_advice(v)
+            if advice is not None:
+                raise ValueError(f"{source.where(i, name)}: {_text(v)!r} is {advice}; the column "
+                                 "is numeric")
             raise ValueError(f"{source.where(i, name)}: {_text(v)!r} is not a finite number, but the "
                              "column is numeric")
         out[i] = x
