@@ -300,3 +300,20 @@ def test_momentum_with_adam_is_a_usage_error(tmp_path, capsys):
     code, out, err = run(capsys, "train", "iris", "--momentum", "0.9", "--out", tmp_path / "m.nn")
     assert code == 2 and "--momentum 0.9: is for --optimizer sgd" in err and "Traceback" not in err
     assert not (tmp_path / "m.nn").exists()
+
+
+def test_the_readme_houses_example_runs_as_shown(tmp_path, capsys):
+    """examples/houses.csv ships with the repository; the README shows these numbers."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "examples" / "houses.csv"
+    code, out, err = run(capsys, "train", data, "--target", "price", "--lr", "0.01", "--epochs",
+                         "300", "--out", tmp_path / "houses.nn")
+    assert code == 0, err
+    assert "Test: MSE 1.305e+08, MAE 8917, R2 0.9656, loss 0.0153 (40 rows)" in out
+    (tmp_path / "new.csv").write_text("area,rooms,district\n60,2,south\n100,4,north\n")
+    code, out, err = run(capsys, "predict", tmp_path / "houses.nn", tmp_path / "new.csv")
+    assert code == 0, err
+    lines = out.split()
+    assert lines[0] == "price"
+    np.testing.assert_allclose([float(v) for v in lines[1:]], [172176.85997, 221968.85099], rtol=1e-9)
