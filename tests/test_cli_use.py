@@ -162,3 +162,33 @@ def test_every_command_has_help_and_json(command, capsys):
     assert info.value.code == 0
     out = capsys.readouterr().out
     assert "--json" in out and out.startswith("usage: neuronet " + command)
+
+
+def test_predict_keep_copies_columns_through_for_joining_back(iris_model, tmp_path, capsys):
+    data = tmp_path / "flowers.csv"
+    data.write_text("id,sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,note\n"
+                    "007,5.1,3.5,1.4,0.2,a\n"
+                    "x-2,6.7,3.0,5.2,2.3,\"b, c\"\n")
+    code, out, err = run(capsys, "predict", iris_model, data, "--keep", "id", "--keep", "note",
+                         "--proba")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:3] == ["id", "note", "species"] and rows[0][3].startswith("proba_")
+    assert [r[:3] for r in rows[1:]] == [["007", "a", "setosa"], ["x-2", "b, c", "virginica"]]
+    code, out, err = run(capsys, "predict", iris_model, data, "--keep", "id", "--json")
+    assert json.loads(out)["kept"] == {"id": ["007", "x-2"]}
+
+
+@pytest.mark.parametrize("keep, message", [
+    ("ID", "--keep ID: "),
+    ("species", "--keep species: is the name of the prediction column"),
+])
+def test_predict_keep_refuses_unknown_columns_and_the_target_name(iris_model, tmp_path, capsys,
+                                                                  keep, message):
+    data = tmp_path / "flowers.csv"
+    data.write_text("id,sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,species\n"
+                    "1,5.1,3.5,1.4,0.2,setosa\n")
+    code, out, err = run(capsys, "predict", iris_model, data, "--keep", keep, "--out",
+                         tmp_path / "p.csv")
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "p.csv").exists()

@@ -51,6 +51,18 @@ def read_data(spec):
     return table, target, table.source if spec == "-" else spec
 
 
+def table_columns(table, specs, option):
+    """The column names of an option given as comma-separated lists (``--drop id,name``, repeatable),
+    each checked to be a column of ``table``: a ``UsageError`` names the option and the columns."""
+    names = [name.strip() for spec in specs or () for name in spec.split(",") if name.strip()]
+    for name in names:
+        try:
+            table.index(name)
+        except ValueError as err:
+            raise UsageError(f"{option} {name}: {err}") from None
+    return names
+
+
 def check_output_path(path, option, inputs=(), stream_ok=False):
     """Refuse, before any work is done, an output path that cannot or must not be written.
 

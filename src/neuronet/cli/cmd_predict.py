@@ -11,7 +11,7 @@ import numpy as np
 from . import UsageError
 from .._files import atomic_write
 from ._common import (check_output_path, class_names, command_parser, load_model,
-                      print_json, read_data)
+                      print_json, read_data, table_columns)
 
 
 def add_parser(subparsers):
@@ -24,6 +24,10 @@ def add_parser(subparsers):
                     "Numbers are written in full precision (they read back as the same floats).",
         model=True, data=True)
     p.add_argument("--proba", action="store_true", help="add the class probabilities (classifiers)")
+    p.add_argument("--keep", action="append", metavar="COLUMNS",
+                   help="copy these columns of DATA (comma-separated, e.g. an id) into the output, "
+                        "as written, before the prediction, so it can be joined back; may be "
+                        "repeated")
     p.add_argument("--out", metavar="FILE",
                    help="write the CSV to FILE (default, or '-': standard output). A symbolic link "
                         "keeps pointing to its target, which gets the CSV; a FIFO or device such "
@@ -41,20 +45,25 @@ def run(args):
     if args.proba and not model.is_classifier:
         raise UsageError("--proba needs a classifier; this model does regression")
     table, _, shown = read_data(args.data)
+    kept = table_columns(table, args.keep, "--keep")
+    if model.target in kept:
+        raise UsageError(f"--keep {model.target}: is the name of the prediction column; the "
+                         "output would have two columns of that name")
     labels = model.predict(table)
     proba = model.predict_proba(table) if args.proba else None
     classes = class_names(model) if model.is_classifier else None
     if classes is not None and classes != model.classes_.tolist():
         # The labels as the training file wrote them ("007", "1.0"), not as parsed (7, 1).
         labels = np.asarray(classes)[np.searchsorted(model.classes_, labels)]
-    header = [model.target]
+    kept_values = [table.column(name) for name in kept]
+    header = [*kept, model.target]
     if proba is not None:
         header += [f"proba_{c}" for c in classes]
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
     for i, label in enumerate(labels.tolist()):
-        row = [_fmt(label)]
+        row = [values[i] for values in kept_values] + [_fmt(label)]
         if proba is not None:
             row += [_fmt(p) for p in proba[i].tolist()]
         writer.writerow(row)
@@ -64,6 +73,8 @@ def run(args):
         result = {"command": "predict", "model": args.model, "data": shown, "n_rows": len(labels),
                   "out": out, "target": model.target}
         if out is None:
+            if kept:
+                result["kept"] = dict(zip(kept, kept_values))
             result["predictions"] = labels.tolist()
             if proba is not None:
                 result["classes"] = classes

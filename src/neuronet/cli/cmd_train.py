@@ -16,7 +16,7 @@ import numpy as np
 from . import UsageError
 from ._common import (ProgressBar, check_output_path, class_names, command_parser,
                       fraction, metric_text, non_negative_float, non_negative_int, plural,
-                      positive_float, positive_int, print_json, read_data)
+                      positive_float, positive_int, print_json, read_data, table_columns)
 
 EXIT_USAGE = 2
 EXIT_DIVERGED = 3
@@ -114,18 +114,10 @@ def _default_out(data):
     return (stem or "model") + ".nn"
 
 
-def _drop_names(specs):
-    return [name.strip() for spec in specs or () for name in spec.split(",") if name.strip()]
-
-
 def _dropped(table, specs, target):
     """The --drop column names, checked: each must exist, and none may be the target."""
-    names = _drop_names(specs)
+    names = table_columns(table, specs, "--drop")
     for name in names:
-        try:
-            table.index(name)
-        except ValueError as err:
-            raise UsageError(f"--drop {name}: {err}") from None
         if name == target:
             raise UsageError(f"--drop {name}: is the target column; it cannot be left out")
     return names
