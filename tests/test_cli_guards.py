@@ -403,3 +403,16 @@ def test_every_column_with_missing_values_is_named_at_once_with_a_drop_hint(tmp_
     assert "name the texts that mean missing with neuronet train --missing)" in line
     assert main(["train", data, "--target", "survived", "--drop",
                  "age,cabin,port", "--out", out, "--quiet", "--epochs", "2"]) == 0
+
+
+def test_a_small_table_with_one_name_per_row_gets_a_note_with_the_drop_hint(tmp_path, capsys):
+    rows = [[f"Person {i}", i % 3, 20.0 + i, i % 2] for i in range(60)]
+    write_table(tmp_path / "people.csv", ["name", "cls", "fare", "y"], rows)
+    argv = ["train", str(tmp_path / "people.csv"), "--target", "y", "--epochs", "2",
+            "--out", str(tmp_path / "p.nn")]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert ("note: column 'name' has 48 different values in 48 training rows: it looks like an "
+            "identifier") in err and "--drop name" in err
+    assert main(argv + ["--drop", "name"]) == 0
+    assert "identifier" not in capsys.readouterr().err

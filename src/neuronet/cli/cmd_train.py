@@ -145,6 +145,22 @@ def _label_notes(values):
             "learned as different classes" for g in sorted(map(sorted, groups.values())) if len(g) > 1]
 
 
+def _identifier_notes(model, train_table):
+    """Text columns with about one value per row, on tables too small for them to be refused (see
+    columns.MAX_CATEGORIES_FLOOR): each value becomes a feature learned from one row, and predict
+    refuses every value it has not seen, so an ID or a name helps nothing."""
+    n = train_table.n_rows
+    notes = []
+    for name in model.preprocessor.categorical_columns_:
+        distinct = len({str(v).strip() for v in train_table.column(name)})
+        if n >= 10 and distinct >= 0.9 * n:
+            notes.append(f"column {name!r} has {distinct} different values in {n} training rows: it "
+                         "looks like an identifier or free text, each value a feature learned from "
+                         f"one row, and predict refuses values it has not seen; leave it out with "
+                         f"--drop {name}")
+    return notes
+
+
 def _check_validation(args, n, n_fit):
     """Refuse a validation split that leaves too few rows to train on; notes when none is held out."""
     if not args.validation_split:
@@ -230,6 +246,7 @@ def run(args):
         model.metadata["data"]["dropped"] = dropped
     if test_table is not None:
         model.check(test_table)              # a bad held-out row is found now, not after training
+    notes += _identifier_notes(model, train_table)
     notes += _check_validation(args, n, train_table.n_rows)
     for note in notes if not args.quiet else ():
         print(f"note: {note}", file=sys.stderr)
