@@ -416,3 +416,24 @@ def test_a_small_table_with_one_name_per_row_gets_a_note_with_the_drop_hint(tmp_
             "identifier") in err and "--drop name" in err
     assert main(argv + ["--drop", "name"]) == 0
     assert "identifier" not in capsys.readouterr().err
+
+
+def test_a_date_column_is_refused_with_advice_for_dates(tmp_path, capsys):
+    import datetime
+
+    start = datetime.date(2020, 1, 1)
+    rows = [[start + datetime.timedelta(i), i % 7, i % 2] for i in range(300)]
+    write_table(tmp_path / "d.csv", ["day", "x", "y"], rows)
+    assert main(["train", str(tmp_path / "d.csv"), "--target", "y", "--out",
+                 str(tmp_path / "d.nn")]) == 2
+    line = one_error_line(capsys)
+    assert "column 1 ('day') has 240 different values in 240 training rows, and they look like " \
+           "dates" in line and "the day of the week" in line and line.endswith("--drop day")
+
+
+@pytest.mark.parametrize("model", ["new.csv", "iris"])
+def test_swapped_model_and_data_get_a_hint(tmp_path, capsys, monkeypatch, model):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "new.csv").write_text("a,b\n1,2\n")
+    assert main(["predict", model, "m.nn"]) == 2
+    assert "(is this the data? the model file comes first" in one_error_line(capsys)

@@ -169,3 +169,21 @@ def test_confusion_matrix_refuses_positions_outside_the_classes():
     with pytest.raises(ValueError, match=r"pred_index must hold class positions 0 .. 1"):
         confusion_matrix([0, 1], [0, 2], 2)
     np.testing.assert_array_equal(confusion_matrix([0, 1, 1], [0, 1, 0], 2), [[1, 0], [1, 1]])
+
+
+def test_text_labels_on_a_sigmoid_output_point_to_0_1_or_softmax():
+    net = nn.Network([nn.Dense(2, 1, activation="sigmoid")], seed=0)
+    with pytest.raises(ValueError, match=r"y must be numeric; .*: a sigmoid output takes numbers in "
+                                         r"\[0, 1\]; encode the labels as 0/1, or use a softmax"):
+        net.fit(np.ones((3, 2)), ["yes", "no", "yes"])
+
+
+def test_network_and_model_save_as_keras_users_expect(tmp_path):
+    rng = np.random.default_rng(0)
+    net = nn.Network([nn.Dense(3, 2, activation="softmax")], seed=0)
+    net.fit(rng.normal(size=(8, 3)), [0, 1] * 4, epochs=2)
+    assert net.save(tmp_path / "n.nn") == str(tmp_path / "n.nn")
+    np.testing.assert_array_equal(nn.load(tmp_path / "n.nn").parameters, net.parameters)
+    model = nn.Model.for_table({"x": [0.0, 1.0, 2.0, 3.0], "y": ["a", "b", "a", "b"]}, "y")
+    model.save(tmp_path / "m.nn")
+    assert nn.load(tmp_path / "m.nn").classes_.tolist() == ["a", "b"]

@@ -101,9 +101,24 @@ def _column_problem(source, name, values, distinct):
     n_rows = len(values)
     if distinct <= max(MAX_CATEGORIES_FLOOR, n_rows / 2):
         return None
+    if _mostly_dates(values):
+        return (f"{column} has {distinct:,} different values in {n_rows:,} training rows, and they "
+                f"look like dates; one-hot encoding would make {distinct:,} features of them. A "
+                "date helps as numbers (the year, the month, the day of the week, days since a "
+                "start), written in columns of their own"), True
     return (f"{column} has {distinct:,} different values in {n_rows:,} training rows; one-hot "
             f"encoding would make {distinct:,} features from a column that looks like an identifier "
             "or free text"), True
+
+
+#: 2024-01-31, 31.01.2024, 1/31/2024, optionally followed by a time: what spreadsheets write.
+_DATE = re.compile(r"(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})([ T]\d{1,2}:\d{2}.*)?")
+
+
+def _mostly_dates(values):
+    """True when at least 90% of the first 1,000 values are written as dates."""
+    sample = [_text(v) for v in values[:1000]]
+    return bool(sample) and sum(bool(_DATE.fullmatch(t)) for t in sample) >= 0.9 * len(sample)
 
 
 class ColumnsRefused(ValueError):

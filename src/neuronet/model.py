@@ -272,6 +272,12 @@ class Model:
             return self.classes_[P.argmax(axis=1)]
         return P[:, 0].astype(np.float64) * self.target_scale_ + self.target_mean_
 
+    def save(self, path):
+        """Write the model to a file, as ``neuronet.save(model, path)`` does; returns the path.
+        ``neuronet.load(path)`` reads it back."""
+        from .io import save
+        return save(self, path)
+
     def labels_as_written(self):
         """The class labels as the training file spelled them (``"007"``, ``"1.0"``), in ``classes_``
         order: ``classes_`` holds them parsed (7, 1), which is what :meth:`predict` returns."""

@@ -405,6 +405,12 @@ class Network:
             result["accuracy"] = float(np.average(hit, weights=w))
         return result
 
+    def save(self, path):
+        """Write the network to a model file, as ``neuronet.save(net, path)`` does; returns the path.
+        ``neuronet.load(path)`` reads it back."""
+        from .io import save
+        return save(self, path)
+
     def to_onnx(self, path):
         """Write the network as an ONNX file (``pip install neuronet[onnx]``); see :mod:`neuronet.onnx_export`."""
         from .onnx_export import to_onnx

@@ -45,7 +45,14 @@ def encode_targets(y, n_samples, n_outputs, output_activation, dtype, classes=No
                                                and n_outputs > 1 and y_array.dtype.kind in "fiub"):
         return _encode_labels(_labels(y_array), n_outputs, dtype, classes)
 
-    Y = as_numeric(y_array, dtype, "y")
+    try:
+        Y = as_numeric(y_array, dtype, "y")
+    except ValueError as err:
+        if output_activation != "sigmoid":
+            raise
+        raise ValueError(f"{err}: a sigmoid output takes numbers in [0, 1]; encode the labels as "
+                         "0/1, or use a softmax output (one unit per class), which takes labels of "
+                         "any kind") from None
     if Y.ndim == 1 and n_outputs == 1:
         Y = Y.reshape(-1, 1)
     if Y.ndim != 2 or Y.shape[1] != n_outputs:

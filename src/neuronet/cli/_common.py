@@ -185,8 +185,18 @@ def plural(count, noun):
 
 def load_model(path):
     """Load a model file; its errors are ``ModelFileError`` (a ValueError: one line, exit code 2)."""
-    from ..io import load
-    return load(path)
+    from ..io import ModelFileError, load
+    try:
+        return load(path)
+    except ModelFileError as err:
+        from .. import datasets
+        looks_like_data = (os.path.splitext(os.fspath(path))[1].lower() in (".csv", ".tsv", ".txt",
+                                                                              ".gz")
+                           or datasets.resolve(path)[1] is not None)   # a built-in data set
+        if looks_like_data:
+            raise ModelFileError(f"{err} (is this the data? the model file comes first: "
+                                 "neuronet COMMAND MODEL DATA)") from None
+        raise
 
 
 def _parse(text, kind, what):
