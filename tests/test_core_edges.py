@@ -187,3 +187,18 @@ def test_network_and_model_save_as_keras_users_expect(tmp_path):
     model = nn.Model.for_table({"x": [0.0, 1.0, 2.0, 3.0], "y": ["a", "b", "a", "b"]}, "y")
     model.save(tmp_path / "m.nn")
     assert nn.load(tmp_path / "m.nn").classes_.tolist() == ["a", "b"]
+
+
+@pytest.mark.parametrize("build, error, message", [
+    (lambda: nn.Adam(beta1="0.9"), TypeError, "Adam beta1 must be a number"),
+    (lambda: nn.activations.LeakyReLU("a"), TypeError, "leaky_relu slope must be a number"),
+    (lambda: setattr(nn.Dense(1, 1), "weights", [["a"]]), ValueError, "weights must be numeric"),
+    (lambda: setattr(nn.Network([nn.Dense(1, 1)], dtype="float32").layers[0], "weights", [[1e39]]),
+     ValueError, "weights must be finite float32 numbers"),
+    (lambda: nn.Network([nn.Dense(2, 1)], loss="mse").fit(np.ones((2, 2)), [1.0, 2.0],
+                                                           shuffle="no"),
+     TypeError, "shuffle must be True or False, got 'no'"),
+])
+def test_settings_of_the_wrong_type_are_named(build, error, message):
+    with pytest.raises(error, match=message):
+        build()

@@ -142,6 +142,8 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
 
     def __init__(self, slope=0.01):
+        if isinstance(slope, bool) or not isinstance(slope, (int, float, np.integer, np.floating)):
+            raise TypeError(f"leaky_relu slope must be a number in [0, 1), got {slope!r}")
         if not 0.0 <= float(slope) < 1.0:
             raise ValueError(f"leaky_relu slope must be in [0, 1), got {slope!r}")
         self.slope = float(slope)

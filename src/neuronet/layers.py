@@ -21,6 +21,7 @@ import weakref
 import numpy as np
 
 from .activations import Identity, get_activation
+from .validation import as_numeric
 
 __all__ = ["Layer", "Dense", "Dropout", "LayerState", "check_layer_stack"]
 
@@ -318,9 +319,10 @@ def _refuse_shared_layers(layers):
 
 
 def _assign(target, value, name):
-    value = np.asarray(value)
+    value = as_numeric(value, target.dtype, name)
     if value.shape != target.shape:
         raise ValueError(f"{name} must have shape {target.shape}, got {value.shape}")
     if not np.all(np.isfinite(value)):
-        raise ValueError(f"{name} contains NaN or infinite values")
+        raise ValueError(f"{name} must be finite {target.dtype.name} numbers; it holds NaN or "
+                         "infinite values (or values too large for that type)")
     target[...] = value

@@ -17,6 +17,9 @@ the output layer's pre-activation ``Z`` (the logits) as well as ``P``:
   weights: no division by ``P`` and no overflow. For softmax this needs rows of ``Y`` that sum to 1
   (labels, or class probabilities), which :mod:`neuronet.targets` checks.
 
+These take arrays already validated to the same shape and dtype (``Network.prepare`` makes them);
+they do not check it again on every batch.
+
 Weights: ``sample_weight`` is ``None`` or an array of shape ``(n_samples,)``. The averaged losses divide
 by the sum of the weights, so a weight of 2 counts a sample twice.
 """

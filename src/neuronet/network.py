@@ -192,7 +192,10 @@ class Network:
     # ----------------------------------------------------------------------------------------------
     # The maths: forward, loss, backward
     def forward(self, X, training=False):
-        """Run ``X`` (n_samples, n_inputs) through every layer; returns (n_samples, n_outputs)."""
+        """Run ``X`` (n_samples, n_inputs) through every layer; returns (n_samples, n_outputs).
+
+        ``X`` must already be a validated array of the network's dtype; :meth:`predict` checks and
+        casts any input first."""
         A = X
         for layer in self.layers:
             A = layer.forward(A, training)
@@ -337,6 +340,8 @@ class Network:
         if validation_data is not None and validation_split:
             raise ValueError("give validation_data or validation_split, not both")
         min_delta = check_non_negative("min_delta", min_delta)
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
         callbacks = as_callback_list(callbacks)
         X, Y, w = self.prepare(X, y, sample_weight, classes)
         validation = None

@@ -107,7 +107,7 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_decay=0.0):
         super().__init__(learning_rate, weight_decay)
         for name, beta in (("beta1", beta1), ("beta2", beta2)):
-            if not 0.0 <= float(beta) < 1.0:
+            if not 0.0 <= _number(f"Adam {name}", beta) < 1.0:
                 raise ValueError(f"Adam {name} must be in [0, 1), got {beta!r}")
         self.beta1, self.beta2 = float(beta1), float(beta2)
         self.epsilon = _positive("epsilon", epsilon)
