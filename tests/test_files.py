@@ -153,3 +153,18 @@ def test_onnx_and_plot_files_keep_a_symlink(tmp_path):
     assert (tmp_path / "real" / "m.onnx").stat().st_size > 0
     assert (tmp_path / "real" / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert sorted(os.listdir(tmp_path / "real")) == ["loss.png", "m.onnx"]
+
+
+def test_replacing_a_file_keeps_its_permission_bits(tmp_path):
+    path = tmp_path / "private.csv"
+    for mode in (0o600, 0o640, 0o755):
+        path.write_text("old")
+        os.chmod(path, mode)
+        atomic_write(path, _write(b"new"))
+        assert path.read_bytes() == b"new"
+        assert stat.S_IMODE(os.stat(path).st_mode) == mode
+    link = tmp_path / "link.csv"
+    link.symlink_to(path)
+    os.chmod(path, 0o600)
+    atomic_write(link, _write(b"through the link"))
+    assert link.is_symlink() and stat.S_IMODE(os.stat(path).st_mode) == 0o600

@@ -300,3 +300,15 @@ def test_for_table_momentum_is_for_sgd_and_a_fraction():
         Model.for_table(table, "y", optimizer="sgd", momentum=1.0)
     with pytest.raises(TypeError, match="momentum"):
         Model.for_table(table, "y", optimizer="sgd", momentum="0.9")
+
+
+def test_a_bool_target_predicts_bool_as_in_scikit_learn(tmp_path):
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"x": np.arange(40.0), "s": np.arange(40) % 2 == 0})
+    model = Model.for_table(df, "s", seed=0).fit(df, epochs=3)
+    predicted = model.predict(df.head(4))
+    assert predicted.dtype == bool and model.classes_.tolist() == [False, True]
+    assert (predicted == df["s"].head(4).to_numpy()).dtype == bool    # compares, not all False
+    model.save(tmp_path / "b.nn")
+    assert nn.load(tmp_path / "b.nn").predict(df.head(4)).dtype == bool
+    assert set(model.evaluate(df)) >= {"accuracy", "confusion_matrix"}

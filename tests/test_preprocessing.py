@@ -146,3 +146,15 @@ def test_a_number_in_disguise_at_transform_is_explained_as_train_explains_it(cel
     p = TabularPreprocessor().fit(table("size\n1\n2\n3\n", "t.csv"), ["size"])
     with pytest.raises(ValueError, match=rf"x.csv:3, column 1 \('size'\): {advice}"):
         p.transform(table(f'size\n1\n"{cell}"\n', "x.csv"))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a\x1b[2J,y\n1,p\n2,q\n", r"the column name 'a\\x1b\[2J' holds a control character \(U\+001B\); "
+                               r"a model file cannot hold it: rename the column"),
+    ("a,y\nred\x07,p\nblue,q\n", r"column 1 \('a'\): the category 'red\\x07' holds a control "
+                                 r"character"),
+])
+def test_names_a_model_file_cannot_hold_are_refused_before_training(text, message):
+    data = table(text, "c.csv")
+    with pytest.raises(ValueError, match=message):
+        TabularPreprocessor().fit(data, [data.columns[0]])

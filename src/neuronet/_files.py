@@ -2,8 +2,10 @@
 
 A regular file (or a new one) is written to a temporary file in the same folder, flushed, fsynced
 and renamed over the target, so a reader never sees half a file and a failed write leaves the old
-file as it was. Symbolic links are followed first: the link stays a link and its target gets the
-new content. Special files (a FIFO, ``/dev/null``, a terminal, ``/dev/stdout``) are written straight
+file as it was. Replacing an existing file keeps its permission bits (a private ``0600`` model stays
+private); a new file gets ``0666`` less the umask. Symbolic links are followed first: the link stays
+a link and its target gets the new content. A hard link is not followed: the path gets a new file
+and the other names keep the old content. Special files (a FIFO, ``/dev/null``, a terminal, ``/dev/stdout``) are written straight
 into, since renaming a regular file over them would replace them instead of writing through them.
 """
 from __future__ import annotations
@@ -80,7 +82,8 @@ def atomic_write(path, write, *, binary=True, encoding="utf-8"):
     except OSError as err:
         raise _error(name, err) from err
     try:
-        os.chmod(tmp, 0o666 & ~_umask())     # mkstemp makes the file private (0600)
+        os.chmod(tmp, _mode_for(info))       # mkstemp makes the file private (0600)
+        _keep_owner(tmp, info)
         with os.fdopen(fd, "w" + suffix, **kwargs) as f:
             write(f)
             f.flush()
@@ -108,6 +111,31 @@ def _names_descriptor(name):
             return False
         current = os.path.normpath(os.path.join(os.path.dirname(current), os.readlink(current)))
     return False
+
+
+def _mode_for(info):
+    """The permission bits for the new file: those of the file it replaces (``info``, from
+    ``os.stat``), else ``0666`` less the umask, as ``open`` would give."""
+    if info is not None:
+        return stat.S_IMODE(info.st_mode) & 0o777
+    return 0o666 & ~_umask()
+
+
+def _keep_owner(tmp, info):
+    """Give ``tmp`` the owner and group of the file it replaces, where that is permitted (root may;
+    anyone may choose among their own groups); otherwise the writer owns the new file."""
+    if info is None or not hasattr(os, "chown"):
+        return
+    mine = os.stat(tmp)
+    if (mine.st_uid, mine.st_gid) == (info.st_uid, info.st_gid):
+        return
+    try:
+        os.chown(tmp, info.st_uid, info.st_gid)
+    except OSError:
+        try:
+            os.chown(tmp, -1, info.st_gid)
+        except OSError:
+            pass
 
 
 def _umask():

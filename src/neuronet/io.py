@@ -15,10 +15,14 @@ manifest of arrays (name, dtype, shape, offset, byte count) with the data size a
 Every byte of the file is covered by a check: the two checksums and the exact file size.
 
 Only ``float32``/``float64`` arrays are stored; nothing is ever unpickled, evaluated or imported from
-the file. :func:`load` verifies, in order: size limits, magic, version, header length, header
-checksum, JSON, the header's schema, the manifest against the file size, the data checksum, the
-architecture (names must be in the activation, loss and optimizer registries; shapes must chain),
-and only then builds the objects. Every failure is a :class:`ModelFileError` naming the file.
+the file. :func:`load` verifies, in order: that the path is a regular file, size limits, magic,
+version, header length, header checksum, JSON (whole numbers must fit int64, floats must be
+finite), the JSON values (nesting depth, string lengths, no control characters or lone surrogates),
+the header's schema, the manifest against the file size, the data checksum, the architecture
+(names must be in the activation, loss and optimizer registries; shapes must chain), labels and
+metadata, and only then builds the objects. Every failure is a :class:`ModelFileError` naming the
+file. :func:`save` runs the same checks on what it is about to write, so it never writes a file
+that :func:`load` would refuse.
 """
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ import hashlib
 import json
 import math
 import os
+import re
+import stat
 import struct
 
 import numpy as np
@@ -45,6 +51,19 @@ MAX_HEADER_BYTES = 64 * 1024 * 1024
 #: Files larger than this are refused unless ``load(..., max_bytes=...)`` allows more.
 MAX_FILE_BYTES = 2 * 1024 ** 3
 _DTYPES = {"<f8": np.dtype("<f8"), "<f4": np.dtype("<f4")}
+#: The longest string the header may hold (a label, a column name, a setting). Real names are a few
+#: dozen characters; the cap keeps a file from asking for gigabytes of fixed-width NumPy text.
+MAX_TEXT = 10_000
+#: How deeply lists and objects may nest in the header. Files written by neuronet nest 7 levels
+#: (``model.metadata.metrics.test.confusion_matrix[row][column]``); re-saving walks the values
+#: recursively, so a bound keeps that far from Python's recursion limit.
+MAX_DEPTH = 32
+_INT64 = 2 ** 63
+# Characters that must not reach a terminal from a file: C0 controls (tab and newline are allowed
+# in free text), DEL, C1 controls (ESC sequences), and lone UTF-16 surrogates, which cannot be
+# written as UTF-8 at all.
+_BAD_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_NAME = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class ModelFileError(ValueError):
@@ -59,11 +78,20 @@ def save(obj, path):
     The file is written atomically by :func:`neuronet._files.atomic_write`: to a temporary file in
     the same folder as the (symlink-resolved) target, flushed and fsynced, then renamed over it (the
     temporary file is removed if anything fails); a FIFO or device is written straight into.
+    Saving over an existing file keeps its permission bits. Before anything is written, the header
+    is read back and checked exactly as :func:`load` checks it: what ``load`` would refuse raises
+    :class:`ModelFileError` (or ``TypeError``) and leaves an existing file untouched.
     Returns the path.
     """
     from . import model_schema as schema
-    header, arrays = schema.describe(obj)
-    return _write(os.fspath(path), header, arrays)
+    name = os.fspath(path)
+    try:
+        header, arrays = schema.describe(obj)
+    except ValueError as err:
+        raise ModelFileError(f"cannot write {name}: {err}") from None
+    except TypeError as err:
+        raise TypeError(f"cannot write {name}: {err}") from None
+    return _write(name, header, arrays)
 
 
 def _write(path, header, arrays):
@@ -85,12 +113,22 @@ def _write(path, header, arrays):
     body = b"".join(chunks)
     header = dict(header, arrays=manifest,
                   data={"size": len(body), "sha256": hashlib.sha256(body).hexdigest()})
-    text = json.dumps(header, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-    raw = text.encode("utf-8")
+    try:
+        text = json.dumps(header, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    except ValueError as err:                    # NaN or infinity, e.g. among float labels
+        raise ModelFileError(f"cannot write {path}: {err}") from None
+    except TypeError as err:                     # e.g. a set in the metadata
+        raise TypeError(f"cannot write {path}: {err}") from None
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ModelFileError(f"cannot write {path}: {_shorten(err.object)!r} holds a lone "
+                             "surrogate, which is not text") from None
     raw += b" " * (-(_DATA_START_MIN + len(raw)) % ALIGN)
     if len(raw) > MAX_HEADER_BYTES:
         raise ModelFileError(f"cannot write {path}: the header would be {len(raw):,} bytes, more than "
                              f"the limit of {MAX_HEADER_BYTES:,}")
+    _check_readable(path, raw, dict(arrays))
     preamble = MAGIC + _PREAMBLE.pack(FORMAT_VERSION, len(raw), hashlib.sha256(raw).digest())
 
     def write(f):
@@ -103,6 +141,18 @@ def _write(path, header, arrays):
         raise ModelFileError(str(err)) from None
 
 
+def _check_readable(path, raw, arrays):
+    """Refuse, before anything is written, a header that :func:`load` would refuse: it is parsed and
+    checked with load's own code, and the objects are rebuilt from it (``arrays``: name -> array)."""
+    from . import model_schema as schema
+    try:
+        header = parse_header(raw)
+        schema.check_manifest(header, header["data"]["size"])
+        schema.build(header, {name: np.asarray(a) for name, a in arrays.items()})
+    except ValueError as err:                      # SchemaError and JSON errors alike
+        raise ModelFileError(f"cannot write {path}: neuronet.load would refuse it: {err}") from None
+
+
 # ------------------------------------------------------------------------------------------------
 # Loading
 def load(path, *, max_bytes=MAX_FILE_BYTES):
@@ -111,13 +161,20 @@ def load(path, *, max_bytes=MAX_FILE_BYTES):
     Raises :class:`ModelFileError` (a ``ValueError``) for a missing, truncated, oversized, corrupted,
     checksum-mismatched, wrong-version or otherwise invalid file, naming the file and the problem.
     """
+    return load_with_header(path, max_bytes=max_bytes)[0]
+
+
+def load_with_header(path, *, max_bytes=MAX_FILE_BYTES):
+    """``(what load returns, the verified header dict)``: the file is read once (``neuronet info``)."""
     from . import model_schema as schema
     name = os.fspath(path)
-    header, arrays = read_verified(name, max_bytes=max_bytes)
     try:
-        return schema.build(header, arrays)
+        header, arrays = read_verified(name, max_bytes=max_bytes)
+        return schema.build(header, arrays), header
     except schema.SchemaError as err:
         raise ModelFileError(f"{name}: not a valid neuronet model: {err}") from None
+    except MemoryError:
+        raise ModelFileError(f"{name}: there is not enough memory to load this file") from None
 
 
 def read_verified(name, *, max_bytes=MAX_FILE_BYTES):
@@ -132,7 +189,7 @@ def read_verified(name, *, max_bytes=MAX_FILE_BYTES):
     if os.path.isdir(name):
         fail("is a folder, not a model file")
     try:
-        with open(name, "rb") as f:
+        with _open_regular(name, fail) as f:
             size = os.fstat(f.fileno()).st_size
             if size > max_bytes:
                 fail(f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes; refused")
@@ -150,14 +207,15 @@ def read_verified(name, *, max_bytes=MAX_FILE_BYTES):
                      f"{MAX_HEADER_BYTES:,}; refused")
             if _DATA_START_MIN + header_len > size:
                 fail(f"truncated: the header claims {header_len:,} bytes but the file has only "
-                     f"{size - _DATA_START_MIN:,} after the preamble")
+                     f"{max(size - _DATA_START_MIN, 0):,} after the preamble")
             raw = f.read(header_len)
             if hashlib.sha256(raw).digest() != header_sha:
                 fail("the header checksum does not match: the file is corrupted")
             try:
-                header = json.loads(raw.decode("utf-8"), parse_constant=_no_constant,
-                                    parse_float=_finite_float, object_pairs_hook=_unique_keys)
-            except (UnicodeDecodeError, ValueError, RecursionError) as err:
+                header = parse_header(raw)
+            except _HeaderValueError as err:
+                fail(f"invalid header: {err}")
+            except ValueError as err:
                 fail(f"the header is not valid JSON: {err}")
             data_size = size - _DATA_START_MIN - header_len
             try:
@@ -180,6 +238,89 @@ def read_verified(name, *, max_bytes=MAX_FILE_BYTES):
             fail(f"array {entry['name']!r} holds NaN or infinite values")
         arrays[entry["name"]] = array
     return header, arrays
+
+
+def _open_regular(name, fail):
+    """``name`` opened for reading in binary; anything but a regular file is refused.
+
+    The file is opened without blocking, so a FIFO is refused at once instead of waiting for a
+    writer; ``/dev/stdin`` redirected from a file is a regular file and is read.
+    """
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            fail("not a regular file (a pipe, FIFO or device); save the model to a file first")
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+class _HeaderValueError(ValueError):
+    """Valid JSON holding a value the header may not hold (too deep, too long, control characters)."""
+
+
+def parse_header(raw):
+    """The header dict from its bytes: strict JSON (whole numbers within int64, finite floats, no
+    repeated keys), then every value checked by :func:`_check_values`. Raises ``ValueError``."""
+    try:
+        header = json.loads(raw.decode("utf-8"), parse_constant=_no_constant, parse_int=_int64,
+                            parse_float=_finite_float, object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise ValueError("it nests too deeply") from None
+    _check_values(header)
+    return header
+
+
+def _check_values(header):
+    """Refuse nesting deeper than :data:`MAX_DEPTH` and strings that are longer than
+    :data:`MAX_TEXT` or hold control characters or lone surrogates (keys too). Iterative, so a
+    deep header cannot exhaust the stack."""
+    pending = [(header, 0, "header")]
+    while pending:
+        value, depth, where = pending.pop()
+        if depth >= MAX_DEPTH:
+            raise _HeaderValueError(f"{where} nests more than {MAX_DEPTH} levels deep")
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+            problem = text_problem(key) if isinstance(key, str) else None
+            if problem:
+                raise _HeaderValueError(f"a key in {where} {problem}")
+            if isinstance(item, str):
+                problem = text_problem(item)
+                if problem:
+                    raise _HeaderValueError(f"{_where(where, key)} {problem}")
+            elif isinstance(item, (dict, list)):
+                pending.append((item, depth + 1, _where(where, key)))
+
+
+def _where(where, key):
+    return f"{where}[{key}]" if isinstance(key, int) else f"{where}.{_shorten(key)}"
+
+
+def text_problem(text, name=False):
+    """What makes ``text`` unfit for a model file, or ``None``: more than :data:`MAX_TEXT`
+    characters, a lone surrogate, or a control character (tab and newline are allowed in free text,
+    not in a ``name`` such as a label or a column name, which is shown on one line)."""
+    if len(text) > MAX_TEXT:
+        return f"is a string of {len(text):,} characters, more than the limit of {MAX_TEXT:,}"
+    found = (_BAD_NAME if name else _BAD_TEXT).search(text)
+    if found is None:
+        return None
+    what = "a lone surrogate" if "\ud800" <= found.group() <= "\udfff" else "a control character"
+    return f"{_shorten(text)!r} holds {what} (U+{ord(found.group()):04X})"
+
+
+def _shorten(text, limit=80):
+    """``text`` cut to ``limit`` characters, for quoting in a one-line message."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _int64(text):
+    value = int(text)
+    if not -_INT64 <= value < _INT64:
+        raise _HeaderValueError(f"the whole number {_shorten(text, 40)} is out of range (beyond "
+                                "64 bits)")
+    return value
 
 
 def _no_constant(token):
@@ -214,14 +355,25 @@ def _guess(head):
     return "the file does not start with the neuronet magic bytes"
 
 
-def finite_json(value):
-    """``value`` with NumPy scalars/arrays as Python values and NaN/inf floats as ``None``."""
+def finite_json(value, depth=0):
+    """``value`` with NumPy scalars/arrays as Python values and NaN/inf floats as ``None``.
+
+    Raises ``ValueError`` for values nested more than :data:`MAX_DEPTH` levels (or a dict that holds
+    itself), which a model file cannot hold.
+    """
+    if isinstance(value, (dict, list, tuple, np.ndarray)) and depth >= MAX_DEPTH:
+        raise ValueError(f"a value nests more than {MAX_DEPTH} levels deep (or holds itself); a "
+                         "model file cannot hold it")
     if isinstance(value, dict):
-        return {str(k): finite_json(v) for k, v in value.items()}
+        out = {str(k): finite_json(v, depth + 1) for k, v in value.items()}
+        if len(out) != len(value):
+            raise ValueError(f"two keys of {_shorten(str(value))} are the same text (such as 1 "
+                             "and '1'); a model file holds text keys")
+        return out
     if isinstance(value, (list, tuple)):
-        return [finite_json(v) for v in value]
+        return [finite_json(v, depth + 1) for v in value]
     if isinstance(value, np.ndarray):
-        return finite_json(value.tolist())
+        return finite_json(value.tolist(), depth)
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

@@ -36,7 +36,7 @@ from .rows import RowSource, column_name
 from .training import TrainingDiverged
 from .validation import check_fraction
 from .tasks import (MAX_CLASSES_FROM_NUMBERS, _as_labels, _labels_as_written, infer_task,
-                    parse_labels)
+                    label_kind, parse_labels)
 
 __all__ = ["Model", "TASKS", "infer_task", "parse_labels", "MAX_CLASSES_FROM_NUMBERS"]
 
@@ -156,7 +156,7 @@ class Model:
             scale = scale or 1.0
             n_out = 1
         else:
-            labels = parse_labels(values)
+            labels = parse_labels(values, keep_bool=True)
             classes = np.unique(labels)
             n_out = classes.size
             written = _labels_as_written(values, labels, classes)
@@ -350,7 +350,7 @@ class Model:
         source.check_no_missing(target, values)
         X = self.transform(data if isinstance(data, Table) else _inputs_only(data, source, target))
         if self.is_classifier:
-            kind = {"i": "int", "f": "float"}.get(self.classes_.dtype.kind, "str")
+            kind = label_kind(self.classes_)
             y = _as_labels(values, kind)
             known = set(self.classes_.tolist())
             bad = [i for i in range(len(values)) if y is None or y[i].item() not in known]

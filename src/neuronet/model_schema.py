@@ -2,26 +2,35 @@
 
 :mod:`neuronet.io` owns the bytes (layout, checksums, atomic writes); this module owns the meaning.
 ``build`` validates every field it reads (types, ranges, names in the registries, shapes against the
-arrays) and raises :class:`SchemaError` before constructing anything from invalid content.
+arrays, labels and the metadata that neuronet reads) and raises :class:`SchemaError` before
+constructing anything from invalid content.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .activations import _BUILT_IN, ACTIVATIONS, LeakyReLU, _Custom
+from .io import _shorten
 from .layers import Dense, Dropout
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
+from .schema_checks import SchemaError, _count, _name, _need, _q, _strings, check_metadata
 
 __all__ = ["describe", "build", "check_manifest", "SchemaError", "FORMAT_NAME"]
 
 FORMAT_NAME = "neuronet-model"
 MAX_ARRAYS = 10_000
-MAX_DIM = 1 << 31
+#: At most this many layers (Dense and Dropout), checked before any layer is built.
+MAX_LAYERS = 10_000
+#: At most this many epochs of loss history.
+MAX_HISTORY = 1_000_000
+#: Class labels are held as fixed-width NumPy text, so their count times the longest label is
+#: capped (at 16 M characters, 64 MiB: the header's own cap) before that array is built.
+MAX_LABEL_CHARS = 1 << 24
+_LABEL_TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
+_LABEL_DTYPES = {"bool": np.bool_, "int": np.int64, "float": np.float64, "str": str}
 
 
-class SchemaError(ValueError):
-    """The header's content is not what a neuronet model file holds."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -107,53 +116,33 @@ def _check_loadable_activation(index, layer):
 
 
 def _labels_json(classes):
+    """``{"kind": ..., "values": [...]}`` for class labels; labels that load could not give back as
+    they are (bytes, dates, objects, unsigned ints beyond int64) are refused."""
     if classes is None:
         return None
     classes = np.asarray(classes)
-    kind = {"i": "int", "u": "int", "f": "float"}.get(classes.dtype.kind, "str")
-    values = [c.item() if kind != "str" else str(c) for c in classes]
+    if classes.dtype.kind == "O":                  # e.g. from pandas: the type of the values
+        classes = np.asarray(classes.tolist())
+    kind = {"b": "bool", "i": "int", "u": "int", "f": "float", "U": "str"}.get(classes.dtype.kind)
+    if kind is None:
+        example = classes.ravel()[0].item() if classes.size else None
+        raise TypeError(f"the class labels have dtype {classes.dtype} (e.g. {example!r}), which "
+                        "a model file cannot hold; use text, whole numbers, numbers or True/False")
+    values = classes.tolist()
+    if kind == "int" and any(v >= 2 ** 63 for v in values):
+        raise ValueError(f"the class label {max(values)} is too large: a model file holds whole-"
+                         "number labels of up to 2**63 - 1; use text labels instead")
     return {"kind": kind, "values": values}
 
 
 # ------------------------------------------------------------------------------------------------
-# Checking
-def _need(container, key, types, where, optional=False):
-    if not isinstance(container, dict):
-        raise SchemaError(f"{where} must be a JSON object")
-    if key not in container:
-        if optional:
-            return None
-        raise SchemaError(f"{where} lacks the field {key!r}")
-    value = container[key]
-    if optional and value is None:
-        return None
-    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
-        raise SchemaError(f"{where}.{key} has the wrong type (bool)")
-    if not isinstance(value, types):
-        raise SchemaError(f"{where}.{key} has the wrong type ({type(value).__name__})")
-    return value
-
-
-def _count(value, where, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value < MAX_DIM:
-        raise SchemaError(f"{where} must be a whole number >= {minimum}, got {value!r}")
-    return value
-
-
-def _strings(value, where):
-    if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
-        raise SchemaError(f"{where} must be a list of strings")
-    if len(set(value)) != len(value):
-        raise SchemaError(f"{where} repeats a name")
-    return value
-
-
+# Checking (the field checks and the metadata's are in neuronet.schema_checks)
 def check_manifest(header, data_size):
     """Validate the array manifest against the data size; returns the manifest entries."""
     if not isinstance(header, dict):
         raise SchemaError("the header must be a JSON object")
     if header.get("format") != FORMAT_NAME:
-        raise SchemaError(f"format is {header.get('format')!r}, expected {FORMAT_NAME!r}")
+        raise SchemaError(f"format is {_q(header.get('format'))}, expected {FORMAT_NAME!r}")
     data = _need(header, "data", dict, "header")
     size = _need(data, "size", int, "data")
     digest = _need(data, "sha256", str, "data")
@@ -170,7 +159,7 @@ def check_manifest(header, data_size):
         where = f"arrays[{k}]"
         name = _need(entry, "name", str, where)
         if name in names:
-            raise SchemaError(f"array name {name!r} appears twice")
+            raise SchemaError(f"array name {_q(name)} appears twice")
         names.add(name)
         dtype = _need(entry, "dtype", str, where)
         if dtype not in ("<f8", "<f4"):
@@ -201,7 +190,7 @@ def build(header, arrays):
     """A Model or Network from a verified header and its arrays (``{name: ndarray}``)."""
     kind = _need(header, "kind", str, "header")
     if kind not in ("model", "network"):
-        raise SchemaError(f"kind must be 'model' or 'network', got {kind!r}")
+        raise SchemaError(f"kind must be 'model' or 'network', got {_q(kind)}")
     _need(header, "library_version", str, "header")
     used = set()
     net = _build_network(_need(header, "network", dict, "header"), arrays, used)
@@ -210,7 +199,9 @@ def build(header, arrays):
         result = _build_model(_need(header, "model", dict, "header"), net, arrays, used)
     extra = set(arrays) - used
     if extra:
-        raise SchemaError(f"unexpected arrays in the file: {', '.join(sorted(extra))}")
+        shown = ", ".join(_q(name) for name in sorted(extra)[:5])
+        raise SchemaError(f"{len(extra)} unexpected array{'s' * (len(extra) > 1)} in the file: "
+                          f"{shown}{', ...' * (len(extra) > 5)}")
     return result
 
 
@@ -230,10 +221,12 @@ def _build_network(spec, arrays, used):
     from .network import Network
     dtype = _need(spec, "dtype", str, "network")
     if dtype not in ("float32", "float64"):
-        raise SchemaError(f"network.dtype must be 'float32' or 'float64', got {dtype!r}")
+        raise SchemaError(f"network.dtype must be 'float32' or 'float64', got {_q(dtype)}")
     specs = _need(spec, "layers", list, "network")
     if not specs:
         raise SchemaError("network.layers is empty")
+    if len(specs) > MAX_LAYERS:
+        raise SchemaError(f"network.layers lists {len(specs):,} layers, more than {MAX_LAYERS:,}")
     layers, values = [], []
     for i, entry in enumerate(specs):
         where = f"network.layers[{i}]"
@@ -243,7 +236,7 @@ def _build_network(spec, arrays, used):
             n_out = _count(_need(entry, "n_out", int, where), f"{where}.n_out")
             name = _need(entry, "activation", str, where)
             if name not in ACTIVATIONS:
-                raise SchemaError(f"{where}: unknown activation {name!r} (known: "
+                raise SchemaError(f"{where}: unknown activation {_q(name)} (known: "
                                   f"{', '.join(sorted(ACTIVATIONS))}); register it before loading")
             activation = ACTIVATIONS[name]()
             slope = _need(entry, "activation_slope", (int, float), where, optional=True)
@@ -262,18 +255,19 @@ def _build_network(spec, arrays, used):
                 raise SchemaError(f"{where}.rate must be in [0, 1), got {rate!r}")
             layers.append(Dropout(rate))
         else:
-            raise SchemaError(f"{where}: unknown layer type {kind!r}")
+            raise SchemaError(f"{where}: unknown layer type {_q(kind)}")
     loss = _need(spec, "loss", str, "network")
     if loss not in LOSSES:
-        raise SchemaError(f"unknown loss {loss!r} (known: {', '.join(sorted(LOSSES))})")
+        raise SchemaError(f"unknown loss {_q(loss)} (known: {', '.join(sorted(LOSSES))})")
     opt = _need(spec, "optimizer", dict, "network")
     opt_name = _need(opt, "name", str, "network.optimizer")
     if opt_name not in OPTIMIZERS:
-        raise SchemaError(f"unknown optimizer {opt_name!r} (known: {', '.join(sorted(OPTIMIZERS))})")
+        raise SchemaError(f"unknown optimizer {_q(opt_name)} (known: {', '.join(sorted(OPTIMIZERS))})")
     config = _need(opt, "config", dict, "network.optimizer")
     for key, value in config.items():
         if not isinstance(value, (int, float, bool)):
-            raise SchemaError(f"network.optimizer.config.{key} must be a number or true/false")
+            raise SchemaError(f"network.optimizer.config.{_shorten(key)} must be a number or "
+                              "true/false")
     try:
         optimizer = OPTIMIZERS[opt_name](**config)
         net = Network(layers, loss=loss, optimizer=optimizer, dtype=dtype)
@@ -283,11 +277,7 @@ def _build_network(spec, arrays, used):
         net.layers[i].weights = weights
         if bias is not None:
             net.layers[i].bias = bias
-    net.classes_ = _labels(spec.get("classes"), "network.classes")
-    if net.classes_ is not None and (net.output_activation != "softmax"
-                                     or net.classes_.size != net.n_outputs):
-        raise SchemaError(f"network.classes has {net.classes_.size} labels for a "
-                          f"{net.output_activation} output of {net.n_outputs} units")
+    net.classes_ = _labels(spec.get("classes"), "network.classes", net)
     history = _need(spec, "history", dict, "network", optional=True) or {}
     net.history = {"loss": _floats(history.get("loss", []), "network.history.loss"),
                    "val_loss": _floats(history.get("val_loss", []), "network.history.val_loss")}
@@ -295,31 +285,39 @@ def _build_network(spec, arrays, used):
 
 
 def _floats(values, where):
+    if isinstance(values, list) and len(values) > MAX_HISTORY:
+        raise SchemaError(f"{where} holds {len(values):,} epochs, more than {MAX_HISTORY:,}")
     if not isinstance(values, list) or not all(
             v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
         raise SchemaError(f"{where} must be a list of numbers")
     return [float("nan") if v is None else float(v) for v in values]
 
 
-def _labels(spec, where):
+def _labels(spec, where, net):
+    """Class labels as a NumPy array, for a softmax output of ``net``; checked as Python values
+    first, so that nothing large is built from a file that asks for it."""
     if spec is None:
         return None
     kind = _need(spec, "kind", str, where)
     values = _need(spec, "values", list, where)
-    check = {"int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-             "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-             "str": lambda v: isinstance(v, str)}.get(kind)
-    if check is None:
-        raise SchemaError(f"{where}.kind must be 'int', 'float' or 'str', got {kind!r}")
-    if not values or not all(check(v) for v in values):
+    if kind not in _LABEL_TYPES:
+        raise SchemaError(f"{where}.kind must be one of {', '.join(_LABEL_TYPES)}, got {_q(kind)}")
+    if net.output_activation != "softmax" or len(values) != net.n_outputs:
+        raise SchemaError(f"{where} has {len(values)} labels for a {net.output_activation} output "
+                          f"of {net.n_outputs} units")
+    types = _LABEL_TYPES[kind]
+    if not values or not all(isinstance(v, types) and (kind == "bool") == isinstance(v, bool)
+                             for v in values):
         raise SchemaError(f"{where}.values must be a non-empty list of {kind} labels")
-    try:
-        classes = np.array(values, dtype={"int": np.int64, "float": np.float64, "str": str}[kind])
-    except (OverflowError, ValueError):
-        raise SchemaError(f"{where}.values do not fit {kind} labels") from None
-    if not np.array_equal(np.unique(classes), classes):
+    if kind == "str":
+        for text in values:
+            _name(text, f"{where}.values")
+        if len(values) * max(map(len, values)) > MAX_LABEL_CHARS:
+            raise SchemaError(f"{where}: {len(values):,} labels of up to {max(map(len, values)):,} "
+                              f"characters are too much text (limit {MAX_LABEL_CHARS:,} characters)")
+    if not all(a < b for a, b in zip(values, values[1:])):
         raise SchemaError(f"{where}.values must be sorted and distinct")
-    return classes
+    return np.array(values, dtype=_LABEL_DTYPES[kind])
 
 
 def _build_model(spec, net, arrays, used):
@@ -327,8 +325,8 @@ def _build_model(spec, net, arrays, used):
     from .preprocessing import TabularPreprocessor
     task = _need(spec, "task", str, "model")
     if task not in TASKS:
-        raise SchemaError(f"model.task must be one of {', '.join(TASKS)}, got {task!r}")
-    target = _need(spec, "target", str, "model")
+        raise SchemaError(f"model.task must be one of {', '.join(TASKS)}, got {_q(task)}")
+    target = _name(_need(spec, "target", str, "model"), "model.target")
     pre = _need(spec, "preprocessor", dict, "model")
     missing = _need(pre, "missing", list, "model.preprocessor", optional=True)
     p = TabularPreprocessor() if missing is None else TabularPreprocessor(
@@ -341,15 +339,15 @@ def _build_model(spec, net, arrays, used):
     if sorted(p.numeric_columns_ + p.categorical_columns_) != sorted(p.columns_):
         raise SchemaError("preprocessor: numeric and categorical columns do not make up the columns")
     if target in p.columns_:
-        raise SchemaError(f"the target {target!r} is also an input column")
+        raise SchemaError(f"the target {_q(target)} is also an input column")
     categories = _need(pre, "categories", list, "model.preprocessor")
     if len(categories) != len(p.categorical_columns_):
         raise SchemaError("preprocessor: one list of categories per categorical column is needed")
     p.categories_ = []
     for name, cats in zip(p.categorical_columns_, categories):
-        cats = _strings(cats, f"preprocessor.categories of {name!r}")
+        cats = _strings(cats, f"preprocessor.categories of {_q(name)}")
         if not cats or cats != sorted(cats):
-            raise SchemaError(f"preprocessor.categories of {name!r} must be non-empty and sorted")
+            raise SchemaError(f"preprocessor.categories of {_q(name)} must be non-empty and sorted")
         p.categories_.append(cats)
     n = len(p.numeric_columns_)
     p.mean_ = _array(arrays, "preprocessor.mean", (n,), np.float64, used).copy()
@@ -359,7 +357,7 @@ def _build_model(spec, net, arrays, used):
     if p.n_features_out_ != net.n_inputs:
         raise SchemaError(f"the preprocessing gives {p.n_features_out_} features but the network "
                           f"takes {net.n_inputs}")
-    classes = _labels(spec.get("classes"), "model.classes")
+    classes = _labels(spec.get("classes"), "model.classes", net)
     mean = _need(spec, "target_mean", (int, float), "model", optional=True)
     scale = _need(spec, "target_scale", (int, float), "model", optional=True)
     if task == "regression":
@@ -375,4 +373,5 @@ def _build_model(spec, net, arrays, used):
         if (task == "binary") != (classes.size == 2):
             raise SchemaError(f"task {task!r} does not match {classes.size} classes")
     metadata = _need(spec, "metadata", dict, "model", optional=True) or {}
+    check_metadata(metadata, classes)
     return Model(net, p, task, target, classes, mean, scale, metadata)

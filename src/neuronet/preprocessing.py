@@ -58,6 +58,24 @@ def numeric_values(source, name, values):
     return out
 
 
+def _check_storable(source, names, categorical, categories):
+    """Column names and categories go into the model file, which refuses control characters (a
+    terminal could take them for commands) and names longer than its limit: say so before training,
+    not when the model is saved after it."""
+    from .io import text_problem
+    for name in names:
+        problem = text_problem(name, name=True)
+        if problem:
+            raise ValueError(f"{source.file_prefix}the column name {problem}; a model file cannot "
+                             "hold it: rename the column")
+    for name, cats in zip(categorical, categories):
+        for category in cats:
+            problem = text_problem(category, name=True)
+            if problem:
+                raise ValueError(f"{source.file_prefix}{source.column_text(name)}: the category "
+                                 f"{problem}; a model file cannot hold it: clean the values")
+
+
 def column_kind(values):
     """``"numeric"`` if the values are numbers, ``"categorical"`` if most are not, else ``None``.
 
@@ -162,6 +180,7 @@ class TabularPreprocessor:
                 categories.append(sorted(seen))
         if problems:
             raise _refuse_columns(source, problems)
+        _check_storable(source, names, categorical, categories)
         self.columns_ = names
         self.numeric_columns_ = numeric
         self.mean_ = np.array(means, dtype=np.float64)

@@ -1,9 +1,10 @@
 """What a target column asks for: class labels or numbers, and which task (binary, multi-class,
 regression) a network should learn from it.
 
-Labels are parsed as int64 when every value is a whole number, float64 when they are numbers, else
-kept as text; :func:`infer_task` picks the task and refuses the targets that are nearly always a slip
-in the data (see its docstring).
+Labels are parsed as int64 when every value is a whole number, float64 when they are numbers, bool
+when every value is ``True``/``False`` (a DataFrame's bool column, as scikit-learn keeps it), else kept
+as text; :func:`infer_task` picks the task and refuses the targets that are nearly always a slip in
+the data (see its docstring), and text labels that a model file could not hold.
 """
 from __future__ import annotations
 
@@ -11,16 +12,34 @@ import numpy as np
 
 from .columns import numbers_in_disguise
 from .csvdata import parse_number
+from .io import text_problem
 from .preprocessing import _fast_numbers
 
-__all__ = ["infer_task", "parse_labels", "MAX_CLASSES_FROM_NUMBERS"]
+__all__ = ["infer_task", "parse_labels", "label_kind", "MAX_CLASSES_FROM_NUMBERS"]
 
 #: A numeric target with whole numbers and at most this many distinct values is taken as class labels.
 MAX_CLASSES_FROM_NUMBERS = 20
 
 
-def _label_kind(values):
-    """``"int"``, ``"float"`` or ``"str"``: how to read a column of labels."""
+_BOOL_TEXTS = {"True": True, "False": False, "true": True, "false": False}
+
+
+def _is_bool(value):
+    return isinstance(value, (bool, np.bool_))
+
+
+def label_kind(classes):
+    """``"bool"``, ``"int"``, ``"float"`` or ``"str"``: the kind of a fitted model's ``classes_``,
+    for reading more labels with :func:`_as_labels`."""
+    return {"b": "bool", "i": "int", "u": "int", "f": "float"}.get(np.asarray(classes).dtype.kind,
+                                                                  "str")
+
+
+def _label_kind(values, keep_bool=False):
+    """``"int"``, ``"float"`` or ``"str"``: how to read a column of labels; ``"bool"`` too with
+    ``keep_bool`` when every value is ``True`` or ``False``."""
+    if keep_bool and len(values) and all(_is_bool(v) for v in values):
+        return "bool"
     fast = _fast_numbers(values)
     if fast is not None:
         return "int" if np.all(fast == np.trunc(fast)) and np.all(np.abs(fast) < 2 ** 53) else "float"
@@ -34,6 +53,10 @@ def _as_labels(values, kind):
     """Labels as an array of ``kind`` (see :func:`_label_kind`); ``None`` if a value does not fit it."""
     if kind == "str":
         return np.array([v.strip() if isinstance(v, str) else str(v) for v in values])
+    if kind == "bool":               # also "True"/"False" as a CSV file or pandas writes them
+        labels = [bool(v) if _is_bool(v) else _BOOL_TEXTS.get(v.strip() if isinstance(v, str)
+                                                              else None) for v in values]
+        return None if None in labels else np.array(labels, dtype=bool)
     fast = _fast_numbers(values)
     if fast is not None:
         if kind == "float":
@@ -49,9 +72,13 @@ def _as_labels(values, kind):
     return np.array(numbers, dtype=np.float64)
 
 
-def parse_labels(values):
-    """Class labels from raw values: int64 if all are whole numbers, float64 if numbers, else str."""
-    return _as_labels(values, _label_kind(values))
+def parse_labels(values, keep_bool=False):
+    """Class labels from raw values: int64 if all are whole numbers, float64 if numbers, else str.
+
+    ``keep_bool=True``: values that are all ``True``/``False`` (bool, not text) give a bool array, as
+    scikit-learn keeps them; the caller must then read later labels with ``label_kind(classes)``.
+    """
+    return _as_labels(values, _label_kind(values, keep_bool))
 
 
 def infer_task(values, task=None, where="the target column", rows_text=None):
@@ -90,6 +117,8 @@ def infer_task(values, task=None, where="the target column", rows_text=None):
                                  "row; there is nothing to learn")
             return "regression"
     distinct = np.unique(_as_labels(values, kind))
+    if kind == "str":
+        _refuse_unsavable_labels(distinct.tolist(), where)
     if distinct.size < 2:
         raise ValueError(f"{where} has only one class ({distinct[0].item()!r}); a classifier needs "
                          "at least two")
@@ -104,6 +133,16 @@ def infer_task(values, task=None, where="the target column", rows_text=None):
                          "classifier needs several rows per class. If they really are class labels, "
                          "say so with task='classification' (neuronet train: --task classification)")
     return "binary" if distinct.size == 2 else "multiclass"
+
+
+def _refuse_unsavable_labels(labels, where):
+    """Text labels a model file could not hold (a control character, a newline, a lone surrogate,
+    more than 10,000 characters) are refused before training, not when the model is saved."""
+    for label in labels:
+        problem = text_problem(label, name=True)
+        if problem:
+            raise ValueError(f"{where}: the label {problem}; a model file cannot hold it. Correct "
+                             "the label in the data")
 
 
 def _shown(value):

@@ -183,11 +183,12 @@ def plural(count, noun):
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def load_model(path):
-    """Load a model file; its errors are ``ModelFileError`` (a ValueError: one line, exit code 2)."""
-    from ..io import ModelFileError, load
+def load_model(path, with_header=False):
+    """Load a model file (and, ``with_header``, return its verified header too, reading the file
+    once); its errors are ``ModelFileError`` (a ValueError: one line, exit code 2)."""
+    from ..io import ModelFileError, load, load_with_header
     try:
-        return load(path)
+        return load_with_header(path) if with_header else load(path)
     except ModelFileError as err:
         from .. import datasets
         looks_like_data = (os.path.splitext(os.fspath(path))[1].lower() in (".csv", ".tsv", ".txt",

@@ -18,10 +18,9 @@ def add_parser(subparsers):
 
 
 def run(args):
-    from ..io import FORMAT_VERSION, read_verified
+    from ..io import FORMAT_VERSION
     from ..model import Model
-    obj = load_model(args.model)
-    header, _ = read_verified(args.model)
+    obj, header = load_model(args.model, with_header=True)
     net = obj.network if isinstance(obj, Model) else obj
     layers = []
     for layer in net.layers:
