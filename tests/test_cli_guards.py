@@ -437,3 +437,12 @@ def test_swapped_model_and_data_get_a_hint(tmp_path, capsys, monkeypatch, model)
     (tmp_path / "new.csv").write_text("a,b\n1,2\n")
     assert main(["predict", model, "m.nn"]) == 2
     assert "(is this the data? the model file comes first" in one_error_line(capsys)
+
+
+def test_a_regression_target_with_decimal_commas_is_explained_as_the_features_are(tmp_path, capsys):
+    (tmp_path / "dc.csv").write_text('a,p\n1,"4,5"\n2,3\n3,"2,25"\n')
+    assert main(["train", str(tmp_path / "dc.csv"), "--target", "p", "--task", "regression",
+                 "--out", str(tmp_path / "dc.nn")]) == 2
+    line = one_error_line(capsys)
+    assert "the target column 'p' holds '4,5' at line 2, a number written with a decimal comma; " \
+           "write it with a decimal point (80.93), so that it can be a regression target" in line

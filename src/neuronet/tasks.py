@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .columns import numbers_in_disguise
+from .columns import disguise_advice, numbers_in_disguise
 from .csvdata import parse_number
 from .io import text_problem
 from .preprocessing import _fast_numbers
@@ -106,6 +106,10 @@ def infer_task(values, task=None, where="the target column", rows_text=None):
     if task == "regression" or (task is None and kind != "str"):
         if kind == "str":
             bad = next(i for i, v in enumerate(values) if parse_number(v) is None)
+            advice = disguise_advice(values[bad])
+            if advice is not None:          # '294,310', '93,87': the feature columns' explanation
+                raise ValueError(f"{where} holds {_shown(values[bad])!r} at {rows_text([bad])}, "
+                                 f"{advice}, so that it can be a regression target")
             raise ValueError(f"{where} holds text ({_shown(values[bad])!r} at {rows_text([bad])}), "
                              "so it cannot be a regression target")
         numbers = _as_labels(values, "float")
@@ -127,8 +131,8 @@ def infer_task(values, task=None, where="the target column", rows_text=None):
         if disguise is not None:
             i, text, _ = disguise
             raise ValueError(f"{where} holds numbers written as text (e.g. {text!r} at "
-                             f"{rows_text([i])}); write them as plain numbers (1234.5) to predict "
-                             "them by regression")
+                             f"{rows_text([i])}, {disguise_advice(text)}) to predict them by "
+                             "regression")
         raise ValueError(f"{where} has {distinct.size} different labels in {len(values)} rows: a "
                          "classifier needs several rows per class. If they really are class labels, "
                          "say so with task='classification' (neuronet train: --task classification)")
