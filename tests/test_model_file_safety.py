@@ -3,11 +3,9 @@ labels that change type, permissions, FIFOs. Every one is refused with a ModelFi
 file, before anything large is built, and the command line answers in one line with exit code 2."""
 import copy
 import functools
-import hashlib
 import json
 import os
 import stat
-import struct
 import threading
 
 import numpy as np
@@ -17,9 +15,10 @@ import neuronet as nn
 from neuronet import datasets, io, model_schema
 from neuronet.cli import main
 from neuronet.csvdata import parse_csv_text
-from neuronet.io import MAGIC, ModelFileError
+from neuronet.io import ModelFileError
 from neuronet.model import Model
 from neuronet.tasks import _as_labels, infer_task, label_kind, parse_labels
+from test_io import _rewrite
 
 
 # ------------------------------------------------------------------------------------------------
@@ -42,17 +41,9 @@ def iris_file(tmp_path, iris):
 
 
 def _craft(path, edit):
-    """Apply ``edit(header)`` to the file and re-seal both checksums, as an attacker could."""
-    raw = path.read_bytes()
-    version, length, _ = struct.unpack("<IQ32s", raw[len(MAGIC):len(MAGIC) + 44])
-    start = len(MAGIC) + 44
-    header = json.loads(raw[start:start + length])
-    body = raw[start + length:]
-    edit(header)
-    header["data"] = {"size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
-    text = json.dumps(header).encode()
-    path.write_bytes(MAGIC + struct.pack("<IQ32s", version, len(text), hashlib.sha256(text).digest())
-                     + text + body)
+    """Apply ``edit(header)`` to the file and re-seal both checksums, as an attacker could; returns
+    the path."""
+    _rewrite(path, edit)
     return path
 
 
