@@ -26,11 +26,14 @@ def folder(tmp_path, monkeypatch):
         "other_columns.csv": "a,z,y\n1,2,x\n",
         "new_label.csv": "a,b,colour,y\n1,2,red,x\n3,4,blue,maybe\n",
         "new_colour.csv": "a,b,colour,y\n1,2,purple,x\n",
+        "huge.csv": "a,b,colour,y\n1,2,red,x\n3,-1e50,blue,y\n5,4e39,red,x\n",
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     assert main(["train", "good.csv", "--target", "y", "--out", "model.nn", "--epochs", "2",
                  "--quiet"]) == 0
+    assert main(["train", "good.csv", "--target", "y", "--out", "model32.nn", "--epochs", "2",
+                 "--quiet", "--dtype", "float32"]) == 0
     raw = (tmp_path / "model.nn").read_bytes()
     (tmp_path / "truncated.nn").write_bytes(raw[:len(raw) // 2])
     flipped = bytearray(raw)
@@ -67,6 +70,9 @@ CASES = [
     (["predict", "model.nn", "text.csv"], ["text.csv", "do not match"]),
     (["predict", "missing.nn", "good.csv"], ["missing.nn", "no such file"]),
     (["evaluate", "model.nn", "new_label.csv"], ["new_label.csv:3", "column 4 ('y')", "'maybe'", "never seen"]),
+    (["predict", "model32.nn", "huge.csv"], ["huge.csv:3", "column 2 ('b')", "-1e+50 is too large",
+                                             "lines 3, 4", "float32", "float64"]),
+    (["evaluate", "model32.nn", "huge.csv"], ["huge.csv:3", "column 2 ('b')", "too large"]),
     (["evaluate", "model.nn", "good.csv", "--target", "zzz"], ["good.csv", "'zzz'"]),
     (["evaluate", "truncated.nn", "good.csv"], ["truncated.nn", "truncated"]),
     (["info", "corrupted.nn"], ["corrupted.nn", "checksum does not match"]),

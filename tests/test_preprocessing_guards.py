@@ -97,6 +97,30 @@ def test_a_model_with_a_huge_column_saves_and_loads(tmp_path):
     assert np.isfinite(loaded.preprocessor.transform(table)).all()
 
 
+def test_a_value_whose_standardized_form_overflows_is_refused_naming_line_and_column():
+    table = csv_table(["x", "y"], [("0.1", "1"), ("0.2", "2"), ("0.3", "3")])
+    p = fit_without_warnings(table)                     # x's scale is 0.08: 1.7e308 / 0.08 = inf
+    far = csv_table(["x", "y"], [("0.1", "1"), ("1.7e308", "2"), ("0.2", "1e300")], "far.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                  # no overflow warning on the way
+        with pytest.raises(ValueError, match=r"far.csv:3, column 1 \('x'\): 1.7e\+308 is too "
+                                             r"large for this model: .*float64 holds"):
+            p.transform(far)
+    np.testing.assert_array_equal(p.transform(table), p.transform(table, np.float64))
+
+
+def test_float32_refuses_what_it_cannot_hold_and_stays_float32():
+    p = fit_without_warnings({"x": [1.0, 2.0, 3.0], "c": ["a", "b", "a"]})
+    X = p.transform({"x": [1.0, 2.0], "c": ["b", "a"]}, np.float32)
+    assert X.dtype == np.float32
+    np.testing.assert_array_equal(X, p.transform({"x": [1.0, 2.0], "c": ["b", "a"]}).astype(np.float32))
+    far = {"x": [1.0, 1e39, -1e40], "c": ["a", "a", "b"]}
+    with pytest.raises(ValueError, match=r"row 1, column 'x': 1e\+39 is too large for this model "
+                                         r"\(rows 1, 2 hold such values\).*float32 holds.*float64"):
+        p.transform(far, np.float32)
+    assert np.isfinite(p.transform(far)).all()          # float64 holds them
+
+
 # --- identifier-like text columns ------------------------------------------------------------------
 
 def test_an_id_column_is_refused_with_file_and_column_named():

@@ -56,7 +56,7 @@ class Model:
     Parameters / attributes
     -----------------------
     network : Network
-        Takes ``preprocessor.transform(rows)`` (cast to ``network.dtype``).
+        Takes ``preprocessor.transform(rows, network.dtype)``.
     preprocessor : TabularPreprocessor
     task : {"binary", "multiclass", "regression"}
         Classifiers (binary too) have a softmax output with one unit per class and are trained with
@@ -260,7 +260,7 @@ class Model:
     # ----------------------------------------------------------------------------------------------
     def transform(self, rows):
         """The network's input for ``rows``: shape ``(n_rows, network.n_inputs)``, ``network.dtype``."""
-        return self.preprocessor.transform(rows).astype(self.network.dtype, copy=False)
+        return self.preprocessor.transform(rows, self.network.dtype)
 
     def predict(self, rows):
         """Original labels (classifiers) or numbers in the target's units (regression), shape (n_rows,).

@@ -37,6 +37,20 @@ def _fast_numbers(values):
     return out if out.ndim == 1 and np.isfinite(out).all() else None
 
 
+def _check_representable(source, name, x, z, dtype):
+    """Refuse the first value of column ``name`` whose standardized form (``z``, float64, from the
+    raw ``x``) is beyond what ``dtype``, the network's, holds: it would reach the network as inf."""
+    too_large = np.flatnonzero(~(np.abs(z) <= np.finfo(dtype).max))
+    if too_large.size == 0:
+        return
+    i = too_large[0]
+    more = f" ({source.rows_text(too_large)} hold such values)" if too_large.size > 1 else ""
+    fix = "; check the value, or train with dtype float64" if dtype != np.float64 else ""
+    raise ValueError(f"{source.where(i, name)}: {x[i]:.6g} is too large for this model{more}: "
+                     f"standardized, it is beyond what {dtype.name} holds "
+                     f"({np.finfo(dtype).max:.3g}){fix}")
+
+
 def numeric_values(source, name, values):
     """``values`` as a float64 array; a ``ValueError`` naming the rows with missing values, or the
     first value that is not a finite number."""
@@ -199,8 +213,13 @@ class TabularPreprocessor:
                                               zip(self.categorical_columns_, self.categories_)
                                               for v in cats]
 
-    def transform(self, data):
-        """The numbers the network takes: float64 array of shape ``(n_rows, n_features_out_)``.
+    def transform(self, data, dtype=np.float64):
+        """The numbers the network takes: an array of shape ``(n_rows, n_features_out_)``.
+
+        ``dtype`` is the network's (float64 or float32): numbers are standardized in float64 and
+        then cast, and a value whose standardized form ``dtype`` cannot hold (beyond 3.4e38 for
+        float32, or an overflow in float64) is refused, naming its row and column, rather than
+        reaching the network as infinity.
 
         Columns: the standardized numeric columns in ``numeric_columns_`` order, then one one-hot
         block per categorical column (in ``categorical_columns_`` order, categories in
@@ -217,11 +236,15 @@ class TabularPreprocessor:
                              f"{short_list(absent)}, which the data lack (the data's columns: "
                              f"{short_list(source.names)}; the model's input columns: "
                              f"{short_list(self.columns_)})")
-        out = np.zeros((source.n_rows, self.n_features_out_), dtype=np.float64)
+        dtype = np.dtype(dtype)
+        out = np.zeros((source.n_rows, self.n_features_out_), dtype=dtype)
         for j, name in enumerate(self.numeric_columns_):
             values = source.values(name)
-            out[:, j] = standardize(numeric_values(source, name, values), self.mean_[j],
-                                    self.scale_[j])
+            x = numeric_values(source, name, values)
+            with np.errstate(over="ignore"):
+                z = standardize(x, self.mean_[j], self.scale_[j])
+            _check_representable(source, name, x, z, dtype)
+            out[:, j] = z
         j = len(self.numeric_columns_)
         for name, cats in zip(self.categorical_columns_, self.categories_):
             values = source.values(name)
