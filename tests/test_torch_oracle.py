@@ -149,3 +149,17 @@ def test_cross_entropy_values_at_confident_logits_equal_pytorch(dtype, z):
     assert net.evaluate_loss(Xc, Y) == pytest.approx(expected, rel=rtol)
     assert net.loss_and_gradients(Xc, Y)[0] == pytest.approx(expected, rel=rtol)
     assert net.evaluate(X, [1, 0])["loss"] == pytest.approx(expected, rel=rtol)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_cross_entropy_of_huge_equal_logits_keeps_the_log_sum_like_pytorch(dtype):
+    """Logits near the top of the dtype's range in every column: the loss is log(3), as in
+    PyTorch's log_softmax, not 0 (the log-sum lost next to the huge maximum)."""
+    big = 1e300 if dtype == "float64" else 1e37
+    net = nn.Network([nn.Dense(1, 3, activation="softmax", bias=False)], dtype=dtype, seed=0)
+    net.layers[0].weights = [[big, big, big]]
+    Xc, Y, _ = net.prepare([[1.0], [0.5]], [0, 2], classes=[0, 1, 2])
+    logits = torch.tensor(np.array([[big] * 3, [big / 2] * 3]), dtype=getattr(torch, dtype))
+    expected = F.cross_entropy(logits, torch.tensor([0, 2])).item()
+    assert expected == pytest.approx(np.log(3.0), rel=1e-6)
+    assert net.evaluate_loss(Xc, Y) == pytest.approx(expected, rel=1e-6)

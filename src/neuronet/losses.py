@@ -216,10 +216,11 @@ class CategoricalCrossEntropy(_CrossEntropy):
         return _scale_rows(G, sample_weight, _mean_divisor(P, sample_weight))
 
     def value_from_logits(self, Y, Z, sample_weight=None):
-        # log softmax(Z) = Z - logsumexp(Z) per row; the row maximum m is taken out first so that
-        # exp never overflows: logsumexp(Z) = m + log(sum(exp(Z - m))).
-        m = Z.max(axis=1, keepdims=True)
-        log_P = Z - (m + np.log(np.exp(Z - m).sum(axis=1, keepdims=True)))
+        # log softmax(Z) = Z - logsumexp(Z) per row. With the row maximum m taken out,
+        # log softmax(Z) = (Z - m) - log(sum(exp(Z - m))): exp never overflows, and the small
+        # log-sum is not lost next to a huge m (logits of 1e300 in every column still give log(1/k)).
+        shifted = Z - Z.max(axis=1, keepdims=True)
+        log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         if sample_weight is None:
             return -float(np.vdot(Y, log_P)) / Z.shape[0]
         return -_row_sum(Y * log_P, sample_weight) / _mean_divisor(Z, sample_weight)
