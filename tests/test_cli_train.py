@@ -208,6 +208,19 @@ def test_non_finite_metrics_are_null_in_json_and_n_a_in_text(tmp_path, capsys):
     assert "train metrics: MSE n/a" in out and "R2 n/a, loss n/a" in out
     code, out, err = run(capsys, "info", tmp_path / "huge.nn", "--json")
     assert code == 0 and json.loads(out)["metrics"]["train"]["loss"] is None
+    # predict has no "n/a" to give: it refuses rows whose outputs overflowed, naming them
+    for layer in model.network.layers:
+        layer.weights[...] = 1e200                        # hidden 1e200, output 1e400: inf
+    nn.save(model, tmp_path / "inf.nn")
+    code, out, err = run(capsys, "predict", tmp_path / "inf.nn", data)
+    assert code == 2 and out == "", err
+    assert "outputs overflow (NaN or inf) for lines 2, 4, 5, 6, 9, 11, 12, 13, ... (117 in all)" in err
+    assert "up to 1e+200" in err
+    assert "Warning" not in err
+    loaded = nn.load(tmp_path / "inf.nn")      # size 1 (standardized -1.4) + city: ReLU gives 0
+    assert np.isfinite(loaded.predict({"size": [1.0], "city": ["a"]})).all()
+    with pytest.raises(ValueError, match=r"outputs overflow \(NaN or inf\) for row 0:"):
+        loaded.predict({"size": [9.0, 1.0], "city": ["a", "b"]})
 
 
 def test_every_command_json_names_the_command(tmp_path, capsys):

@@ -267,7 +267,7 @@ class Model:
 
         ``rows``: any format of :mod:`neuronet.rows`, a single row (a dict or a pandas Series) too.
         """
-        P = self.network.predict(self._network_input(rows, "predict"))
+        P = self._outputs(rows)
         if self.is_classifier:
             return self.classes_[P.argmax(axis=1)]
         return P[:, 0].astype(np.float64) * self.target_scale_ + self.target_mean_
@@ -295,7 +295,23 @@ class Model:
         """Class probabilities, shape ``(n_rows, n_classes)``, columns in ``classes_`` order."""
         if not self.is_classifier:
             raise ValueError("predict_proba is for classifiers; this model does regression")
-        return self.network.predict(self._network_input(rows, "predict"))
+        return self._outputs(rows)
+
+    def _outputs(self, rows):
+        """The network's outputs for ``rows``, refusing rows whose outputs overflowed (NaN or inf: a
+        model with huge weights) rather than turning them into a label or a number."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            P = self.network.predict(self._network_input(rows, "predict"))
+        bad = np.flatnonzero(~np.isfinite(P).all(axis=1))
+        if bad.size:
+            source = RowSource(rows, self.preprocessor.columns_, self.preprocessor.missing)
+            largest = max(float(np.max(np.abs(layer.weights))) for layer in self.network.layers
+                          if isinstance(layer, Dense))
+            raise ValueError(f"{source.file_prefix}the network's outputs overflow (NaN or inf) for "
+                             f"{source.rows_text(bad)}: its weights (up to {largest:.3g}) are too "
+                             "large for these inputs; retrain the model, e.g. with a smaller "
+                             "learning rate")
+        return P
 
     def _network_input(self, rows, purpose):
         """:meth:`transform`, refusing zero rows with a message about rows (not the network's X)."""
