@@ -217,6 +217,8 @@ def test_non_finite_metrics_are_null_in_json_and_n_a_in_text(tmp_path, capsys):
     assert "outputs overflow (NaN or inf) for lines 2, 4, 5, 6, 9, 11, 12, 13, ... (117 in all)" in err
     assert "up to 1e+200" in err
     assert "Warning" not in err
+    code, out, err = run(capsys, "evaluate", tmp_path / "inf.nn", data)
+    assert code == 2 and "outputs overflow (NaN or inf) for lines 2, 4, 5" in err, err
     loaded = nn.load(tmp_path / "inf.nn")      # size 1 (standardized -1.4) + city: ReLU gives 0
     assert np.isfinite(loaded.predict({"size": [1.0], "city": ["a"]})).all()
     with pytest.raises(ValueError, match=r"outputs overflow \(NaN or inf\) for row 0:"):

@@ -24,30 +24,18 @@ from . import metrics
 from .callbacks import Callback
 from .columns import ColumnsRefused, mean_and_std
 from .csvdata import MISSING, Table
-from .layers import Dense, Dropout
-from .losses import get_loss
+from .layers import Dense
 from .model_params import (excluded_columns, fit_settings, hidden_sizes, momentum_value,
                            optimizer_name, seed_value, target_name, training_rows,
                            validation_rows)
-from .network import Network
-from .optimizers import OPTIMIZERS
 from .preprocessing import TabularPreprocessor, numeric_values
 from .rows import RowSource, column_name
 from .training import TrainingDiverged
 from .validation import check_fraction
-from .tasks import (MAX_CLASSES_FROM_NUMBERS, _as_labels, _labels_as_written, infer_task,
-                    label_kind, parse_labels)
+from .tasks import (MAX_CLASSES_FROM_NUMBERS, TASKS, _as_labels, _labels_as_written,
+                    infer_task, label_kind, network_for_task, parse_labels)
 
 __all__ = ["Model", "TASKS", "infer_task", "parse_labels", "MAX_CLASSES_FROM_NUMBERS"]
-
-#: The three tasks a Model can do, with the output activation and default loss of each.
-TASKS = {
-    "binary": {"output": "softmax", "loss": "categorical_crossentropy"},
-    "multiclass": {"output": "softmax", "loss": "categorical_crossentropy"},
-    "regression": {"output": "identity", "loss": "mse"},
-}
-#: Losses that make sense for a real-valued (regression) output.
-REGRESSION_LOSSES = ("mse", "sse")
 
 
 class Model:
@@ -160,27 +148,10 @@ class Model:
             classes = np.unique(labels)
             n_out = classes.size
             written = _labels_as_written(values, labels, classes)
-        spec = TASKS[task]
-        if loss is not None:
-            get_loss(loss)                   # an unknown name: "unknown loss 'mes'; known: ..."
-        if loss is not None and task == "regression" and loss not in REGRESSION_LOSSES:
-            raise ValueError(f"loss {loss!r} does not suit a regression target; use one of "
-                             f"{', '.join(REGRESSION_LOSSES)}")
-        widths = [preprocessor.n_features_out_, *hidden]
-        layers = []
-        for a, b in zip(widths, widths[1:]):
-            layers.append(Dense(a, b, activation=activation))
-            if dropout:
-                layers.append(Dropout(dropout))
-        layers.append(Dense(widths[-1], n_out, activation=spec["output"]))
-        extra = {"momentum": momentum} if momentum else {}
-        net = Network(layers, loss=loss or spec["loss"], seed=seed, dtype=dtype,
-                      optimizer=OPTIMIZERS[optimizer](learning_rate=learning_rate,
-                                                      weight_decay=weight_decay, **extra))
-        settings = {"task": task, "hidden": list(widths[1:]), "activation": activation,
-                    "loss": net.loss.name, "optimizer": type(net.optimizer).__name__.lower(),
-                    "learning_rate": float(learning_rate), "weight_decay": float(weight_decay),
-                    **extra, "dropout": dropout, "dtype": net.dtype.name, "seed": seed}
+        net, settings = network_for_task(
+            task, preprocessor.n_features_out_, n_out, hidden=hidden, activation=activation,
+            loss=loss, optimizer=optimizer, learning_rate=learning_rate, weight_decay=weight_decay,
+            momentum=momentum, dropout=dropout, dtype=dtype, seed=seed)
         metadata = {"training": settings}
         if task != "regression" and written is not None:
             metadata["labels_as_written"] = written
@@ -298,10 +269,15 @@ class Model:
         return self._outputs(rows)
 
     def _outputs(self, rows):
-        """The network's outputs for ``rows``, refusing rows whose outputs overflowed (NaN or inf: a
-        model with huge weights) rather than turning them into a label or a number."""
+        """The network's outputs for ``rows``, refusing rows whose outputs overflowed."""
         with np.errstate(over="ignore", invalid="ignore"):
             P = self.network.predict(self._network_input(rows, "predict"))
+        self._check_outputs(rows, P)
+        return P
+
+    def _check_outputs(self, rows, P):
+        """Refuse outputs ``P`` that overflowed (NaN or inf: a model with huge weights), naming the
+        rows, rather than turn them into a label, a number or an accuracy."""
         bad = np.flatnonzero(~np.isfinite(P).all(axis=1))
         if bad.size:
             source = RowSource(rows, self.preprocessor.columns_, self.preprocessor.missing)
@@ -311,7 +287,6 @@ class Model:
                              f"{source.rows_text(bad)}: its weights (up to {largest:.3g}) are too "
                              "large for these inputs; retrain the model, e.g. with a smaller "
                              "learning rate")
-        return P
 
     def _network_input(self, rows, purpose):
         """:meth:`transform`, refusing zero rows with a message about rows (not the network's X)."""
@@ -330,6 +305,7 @@ class Model:
         X, Y = self._arrays(data, "evaluate", target)
         with np.errstate(all="ignore"):     # a diverged model: an infinite loss, not a warning
             loss, P = self.network.loss_and_outputs(X, self._encode(Y))  # the data loss, no L2 term
+        self._check_outputs(data, P)
         loss = float(loss)
         result = {"n_rows": int(X.shape[0]), "loss": loss}
         if self.is_classifier:

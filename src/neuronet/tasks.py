@@ -13,9 +13,23 @@ import numpy as np
 from .columns import disguise_advice, numbers_in_disguise
 from .csvdata import parse_number
 from .io import text_problem
+from .layers import Dense, Dropout
+from .losses import get_loss
+from .network import Network
+from .optimizers import OPTIMIZERS
 from .preprocessing import _fast_numbers
 
-__all__ = ["infer_task", "parse_labels", "label_kind", "MAX_CLASSES_FROM_NUMBERS"]
+__all__ = ["infer_task", "parse_labels", "label_kind", "network_for_task", "TASKS",
+           "MAX_CLASSES_FROM_NUMBERS"]
+
+#: The three tasks a Model can do, with the output activation and default loss of each.
+TASKS = {
+    "binary": {"output": "softmax", "loss": "categorical_crossentropy"},
+    "multiclass": {"output": "softmax", "loss": "categorical_crossentropy"},
+    "regression": {"output": "identity", "loss": "mse"},
+}
+#: Losses that make sense for a real-valued (regression) output.
+REGRESSION_LOSSES = ("mse", "sse")
 
 #: A numeric target with whole numbers and at most this many distinct values is taken as class labels.
 MAX_CLASSES_FROM_NUMBERS = 20
@@ -176,3 +190,39 @@ def _labels_as_written(values, labels, classes):
             first[label] = value.strip() if isinstance(value, str) else str(label)
     written = [first[c] for c in classes.tolist()]
     return None if written == [str(c) for c in classes.tolist()] else written
+
+
+def network_for_task(task, n_inputs, n_outputs, *, hidden, activation, loss, optimizer,
+                     learning_rate, weight_decay, momentum, dropout, dtype, seed):
+    """The untrained network a :class:`~neuronet.model.Model` learns ``task`` with, and its settings.
+
+    ``n_inputs`` features go through one ``Dense`` layer per width in ``hidden`` (each followed by
+    ``Dropout(dropout)`` if ``dropout``), then a ``Dense`` layer of ``n_outputs`` units with the
+    task's output activation (:data:`TASKS`). ``loss=None`` takes the task's loss; a regression
+    takes only :data:`REGRESSION_LOSSES`. ``optimizer`` is a name (``"adam"``, ``"sgd"``), built
+    with ``learning_rate``, ``weight_decay`` and (SGD, if not 0) ``momentum``.
+
+    Returns ``(network, settings)``: ``settings`` is what ``Model.metadata["training"]`` records.
+    """
+    spec = TASKS[task]
+    if loss is not None:
+        get_loss(loss)                   # an unknown name: "unknown loss 'mes'; known: ..."
+    if loss is not None and task == "regression" and loss not in REGRESSION_LOSSES:
+        raise ValueError(f"loss {loss!r} does not suit a regression target; use one of "
+                         f"{', '.join(REGRESSION_LOSSES)}")
+    widths = [n_inputs, *hidden]
+    layers = []
+    for a, b in zip(widths, widths[1:]):
+        layers.append(Dense(a, b, activation=activation))
+        if dropout:
+            layers.append(Dropout(dropout))
+    layers.append(Dense(widths[-1], n_outputs, activation=spec["output"]))
+    extra = {"momentum": momentum} if momentum else {}
+    net = Network(layers, loss=loss or spec["loss"], seed=seed, dtype=dtype,
+                  optimizer=OPTIMIZERS[optimizer](learning_rate=learning_rate,
+                                                  weight_decay=weight_decay, **extra))
+    settings = {"task": task, "hidden": list(widths[1:]), "activation": activation,
+                "loss": net.loss.name, "optimizer": type(net.optimizer).__name__.lower(),
+                "learning_rate": float(learning_rate), "weight_decay": float(weight_decay),
+                **extra, "dropout": dropout, "dtype": net.dtype.name, "seed": seed}
+    return net, settings
