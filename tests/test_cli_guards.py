@@ -405,6 +405,18 @@ def test_every_column_with_missing_values_is_named_at_once_with_a_drop_hint(tmp_
                  "age,cabin,port", "--out", out, "--quiet", "--epochs", "2"]) == 0
 
 
+def test_column_lists_escape_control_characters_and_drop_hints_are_shell_quoted(tmp_path, capsys):
+    (tmp_path / "odd.csv").write_text("area,ro\x1b[31moms,sale price,price\n1,2,,3\n2,3,4,5\n")
+    data = str(tmp_path / "odd.csv")
+    assert main(["train", data, "--target", "pricee"]) == 2
+    line = one_error_line(capsys)
+    assert "the columns are area, 'ro\\x1b[31moms', sale price, price" in line
+    assert "\x1b" not in line                          # no escape sequence reaches the terminal
+    assert main(["train", data, "--target", "price"]) == 2
+    line = one_error_line(capsys)
+    assert line.endswith("leave the column out with --drop 'sale price'")
+
+
 def test_a_small_table_with_one_name_per_row_gets_a_note_with_the_drop_hint(tmp_path, capsys):
     rows = [[f"Person {i}", i % 3, 20.0 + i, i % 2] for i in range(60)]
     write_table(tmp_path / "people.csv", ["name", "cls", "fare", "y"], rows)

@@ -20,7 +20,8 @@ import os
 import re
 import sys
 
-__all__ = ["Table", "CSVError", "read_csv", "parse_number", "is_missing", "missing_words", "MISSING"]
+__all__ = ["Table", "CSVError", "read_csv", "parse_number", "is_missing", "missing_words",
+           "name_list", "MISSING"]
 
 #: Texts that mean "no value" (compared after stripping spaces, case-insensitively).
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
@@ -32,6 +33,16 @@ _SEP_LINE = re.compile(r"\A((?:[ \t]*(?:\r\n|\r|\n))*)"
 
 class CSVError(ValueError):
     """A problem in a CSV file; the message starts with ``file:line`` (and the column where it applies)."""
+
+
+def name_list(names, limit=None):
+    """``'a, b, c'`` for messages, or the first ``limit`` names and how many more. A name with a
+    control character (a tab, an escape sequence read from a file) is shown as ``repr`` would,
+    so that nothing from a file reaches the terminal raw."""
+    names = [str(n) for n in names]
+    shown = ", ".join(n if n.isprintable() else repr(n) for n in names[:limit])
+    return shown + (f", ... ({len(names)} in all)" if limit is not None and len(names) > limit
+                    else "")
 
 
 def is_missing(text, words=MISSING):
@@ -113,7 +124,7 @@ class Table:
             return self.columns.index(name)
         except ValueError:
             raise CSVError(f"{self.source}: there is no column {name!r}; the columns are "
-                           f"{', '.join(self.columns)}{_separator_hint(self.columns)}") from None
+                           f"{name_list(self.columns)}{_separator_hint(self.columns)}") from None
 
     def column(self, name):
         """The values of column ``name``, as a list of text."""

@@ -23,7 +23,7 @@ import numpy as np
 from . import metrics
 from .callbacks import Callback
 from .columns import ColumnsRefused, mean_and_std
-from .csvdata import MISSING, Table
+from .csvdata import MISSING, Table, name_list
 from .layers import Dense
 from .model_params import (excluded_columns, fit_settings, hidden_sizes, momentum_value,
                            optimizer_name, seed_value, target_name, training_rows,
@@ -337,7 +337,7 @@ class Model:
             raise ValueError(f"{source.file_prefix}there are no rows to {what}")
         if target not in source.names:
             raise ValueError(f"{source.source}: there is no target column {target!r} to {purpose} "
-                             f"with; the columns are {', '.join(source.names)}")
+                             f"with; the columns are {name_list(source.names)}")
         values = source.values(target)
         source.check_no_missing(target, values)
         X = self.transform(data if isinstance(data, Table) else _inputs_only(data, source, target))

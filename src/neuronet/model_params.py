@@ -11,6 +11,7 @@ from __future__ import annotations
 import numbers
 
 from .callbacks import as_callback_list
+from .csvdata import name_list
 from .optimizers import OPTIMIZERS
 from .rows import RowSource, column_name, did_you_mean, has_column_names, short_list
 from .validation import check_count, check_fraction, check_non_negative
@@ -41,7 +42,7 @@ def target_name(source, target):
     name = column_name(target, "target")
     if name not in source.names:
         raise ValueError(f"{source.source}: there is no target column {target!r}; the columns are "
-                         f"{', '.join(source.names)}{did_you_mean(name, source.names)}")
+                         f"{name_list(source.names)}{did_you_mean(name, source.names)}")
     return name
 
 

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import difflib
 import numbers
+import shlex
 
 import numpy as np
 
-from .csvdata import MISSING, Table, is_missing
+from .csvdata import MISSING, Table, is_missing, name_list
 
 __all__ = ["RowSource", "column_name", "has_column_names", "short_list", "did_you_mean"]
 
@@ -97,7 +98,7 @@ class RowSource:
             columns = [f"x{i}" for i in range(array.shape[1])]
         if array.shape[1] != len(columns):
             raise ValueError(f"rows have {array.shape[1]} columns but {len(columns)} are expected "
-                             f"({', '.join(columns)})")
+                             f"({name_list(columns)})")
         self.names = list(columns)
         self.n_rows = array.shape[0]
         self.array = array
@@ -174,7 +175,7 @@ class RowSource:
         names = [name for name, _, _ in found]
         if leave_out == "--drop":
             fix = (f"fill them in, remove those rows, or leave the column{'s' * (len(names) > 1)} "
-                   f"out with --drop {','.join(names)}")
+                   f"out with --drop {','.join(shlex.quote(n) for n in names)}")
         elif leave_out == "exclude":
             fix = (f"fill them in, remove those rows, or leave the column{'s' * (len(names) > 1)} "
                    f"out with exclude={names!r}")
@@ -206,9 +207,7 @@ def has_column_names(data):
 
 def short_list(names, limit=8):
     """``'a, b, c'``, or the first ``limit`` names and how many more."""
-    names = list(names)
-    shown = ", ".join(names[:limit])
-    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
+    return name_list(names, limit)
 
 
 def did_you_mean(name, names):

@@ -182,7 +182,7 @@ def _check_validation(args, n, n_fit):
 def run(args):
     from .. import io
     from ..columns import ColumnsRefused
-    from ..csvdata import MISSING, missing_words
+    from ..csvdata import MISSING, missing_words, name_list
     from ..model import Model, infer_task, parse_labels
     from ..preprocessing import RowSource, stratified_split
     from ..training import TrainingDiverged
@@ -205,7 +205,7 @@ def run(args):
     target = args.target or default_target
     if target is None:
         raise UsageError(f"--target is required: which column of {shown} should be learned? "
-                         f"The columns are {', '.join(table.columns)}")
+                         f"The columns are {name_list(table.columns)}")
     table.index(target)                      # no such column: the message lists the columns
     dropped = _dropped(table, args.drop, target)
     if len(set(table.columns) - set(dropped)) < 2:
