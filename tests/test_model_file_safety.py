@@ -136,24 +136,50 @@ DEEP = functools.reduce(lambda inner, _: [inner], range(40), 0)
     ({"labels_as_written": ["x", "x", "x"]}, "labels_as_written repeats a name"),
     ({"labels_as_written": [{"a": 1}] * 3}, "labels_as_written must be a list of strings"),
     ({"labels_as_written": ["a", "b"]}, "one per class"),
-    ({"training": [1, 2]}, "metadata.training has the wrong type"),
-    ({"training": {"x": {"y": 1}}}, "metadata.training.x must be a number, text"),
-    ({"data": "x"}, "metadata.data has the wrong type"),
-    ({"data": {"dropped": [1, 2]}}, "metadata.data.dropped must be a list of strings"),
-    ({"data": {"file": ["/etc"]}}, "metadata.data.file has the wrong type"),
-    ({"metrics": [1]}, "metadata.metrics has the wrong type"),
-    ({"metrics": {"test": 5}}, "metadata.metrics.test has the wrong type"),
-    ({"metrics": {"test": {"accuracy": "high"}}}, "metrics.test.accuracy has the wrong type"),
-    ({"metrics": {"extra": {"loss": True}}}, "metrics.extra.loss has the wrong type"),
     ({"training": {"x": DEEP}}, "nests more than 32 levels deep"),
 ])
-def test_metadata_of_the_wrong_shape_is_refused_at_load(iris_file, capsys, edit, message):
+def test_label_spellings_of_the_wrong_shape_are_refused_at_load(iris_file, capsys, edit, message):
     _craft(iris_file, lambda h: h["model"]["metadata"].update(edit))
     with pytest.raises(ModelFileError, match=message):
         nn.load(iris_file)
     for command in (["info"], ["info", "--json"], ["predict"], ["evaluate"]):
         args = [command[0], iris_file, *(["iris"] if command[0] != "info" else []), *command[1:]]
         assert message.split()[-1] in _cli_error(capsys, *args)
+
+
+@pytest.mark.parametrize("edit, aside", [
+    ({"training": [1, 2]}, "training"),
+    ({"training": {"x": {"y": 1}}}, "training.x"),
+    ({"training": {"seed": "0\nrm -rf ~", "notes": "first run\nlr sweep"}},
+     "training.seed, training.notes"),
+    ({"data": "x"}, "data"),
+    ({"data": {"dropped": [1, 2], "rows": 150.0}}, "data.dropped, data.rows"),
+    ({"data": {"file": ["/etc"], "source": "iris", "rows": 150}}, "data.file"),
+    ({"metrics": [1]}, "metrics"),
+    ({"metrics": {"test": 5, "cv_scores": [0.9, 0.91]}}, "metrics.test, metrics.cv_scores"),
+    ({"metrics": {"test": {"accuracy": "high"}}}, "metrics.test"),
+    ({"metrics": {"extra": {"loss": True}}}, "metrics.extra"),
+])
+def test_users_entries_in_training_data_and_metrics_load_and_are_set_aside(iris_file, capsys, edit,
+                                                                           aside):
+    """``model.metadata`` is the user's to extend: a file holding their own entries loads (files
+    saved before these checks existed too); info and evaluate read only the entries of the form
+    `neuronet train` writes, so crafted ones crash nothing and reach no terminal."""
+    _craft(iris_file, lambda h: h["model"]["metadata"].update(edit))
+    loaded = nn.load(iris_file)
+    for key, value in edit.items():
+        assert loaded.metadata[key] == value            # kept as the file holds it
+    assert main(["info", str(iris_file)]) == 0
+    out, err = capsys.readouterr()
+    assert f"other metadata (shown by --json): {aside}\n" in out and err == ""
+    assert "rm -rf" not in out and "lr sweep" not in out
+    assert main(["info", str(iris_file), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert {k: shown[k] for k in edit} == edit
+    assert main(["evaluate", str(iris_file), "iris"]) == 0
+    assert "accuracy" in capsys.readouterr().out
+    nn.save(loaded, iris_file)                          # and it saves again, unchanged
+    assert nn.load(iris_file).metadata == loaded.metadata
 
 
 def test_the_metadata_train_writes_still_loads_and_free_metadata_is_kept(tmp_path, iris):
@@ -197,8 +223,6 @@ ESC = "\x1b]0;owned\x07\x1b[2J"
     (lambda h: [v.__setitem__(0, "setosa\nfake") for v in _labels(h)], "control character"),
     (lambda h: h["model"]["preprocessor"]["columns"].__setitem__(0, ESC), "control character"),
     (lambda h: h["model"].__setitem__("target", "species\x9b31m"), "control character"),
-    (lambda h: h["model"]["metadata"]["training"].__setitem__("seed", "0\nrm -rf ~"),
-     "control character"),
     (lambda h: h["model"]["metadata"].__setitem__("notes", "\x1b[31m"), "control character"),
     (lambda h: h["model"]["metadata"].__setitem__(ESC, 1), "control character"),
 ])

@@ -1,15 +1,16 @@
 """The checks a model file's header goes through, field by field, and those of its metadata.
 
 :mod:`neuronet.model_schema` rebuilds a Model or Network from a header; the small checks it applies to
-every field (:func:`_need`, :func:`_count`, :func:`_strings`, :func:`_name`) and the checks of the
-metadata that ``neuronet info``, ``predict``, ``evaluate`` and ``export`` read live here. Each raises
-:class:`SchemaError`, which :func:`neuronet.io.load` reports as a ``ModelFileError``.
+every field (:func:`_need`, :func:`_count`, :func:`_strings`, :func:`_name`) live here, with the
+check of the labels' spellings that ``predict`` prints and :func:`readable_metadata`, the part of the
+metadata that ``info`` and ``evaluate`` read. Each check raises :class:`SchemaError`, which
+:func:`neuronet.io.load` reports as a ``ModelFileError``.
 """
 from __future__ import annotations
 
 from .io import _shorten, text_problem
 
-__all__ = ["SchemaError", "check_metadata"]
+__all__ = ["SchemaError", "check_metadata", "readable_metadata"]
 
 #: Larger sizes are refused (a dimension of a real network is far smaller).
 MAX_DIM = 1 << 31
@@ -68,41 +69,77 @@ def _q(text):
 
 
 # ------------------------------------------------------------------------------------------------
-# The metadata that neuronet reads: what `neuronet train` writes, so that info, predict, evaluate
-# and export can trust it.
+# The metadata. `labels_as_written` decides what predict prints, so it is checked at load. The
+# training settings, data and metrics are also the user's to extend (`model.metadata` is a free
+# dict): a file never fails to load because of them; info and evaluate read only the entries that
+# have the form `neuronet train` writes (see readable_metadata).
 _METRIC_NUMBERS = ("loss", "accuracy", "mse", "mae", "r2")
+_SECTIONS = ("training", "data", "metrics")
 
 
 def check_metadata(metadata, classes):
-    """Refuse metadata whose fields that neuronet reads do not have the types `train` writes."""
+    """Refuse ``labels_as_written`` that is not one printable label per class."""
     written = metadata.get("labels_as_written")
     if written is not None:
         if (classes is None or not isinstance(written, list) or len(written) != classes.size):
             raise SchemaError("metadata.labels_as_written must be a list of labels, one per class")
         _strings(written, "metadata.labels_as_written")
-    training = _need(metadata, "training", dict, "metadata", optional=True) or {}
-    for key, value in training.items():
-        for item in value if isinstance(value, list) else [value]:
-            _scalar(item, f"metadata.training.{_shorten(key)}")
-    data = _need(metadata, "data", dict, "metadata", optional=True) or {}
-    for key in ("source", "file"):
-        _need(data, key, str, "metadata.data", optional=True)
-    _need(data, "rows", int, "metadata.data", optional=True)
-    for key in ("columns", "dropped"):
-        if data.get(key) is not None:
-            _strings(data[key], f"metadata.data.{key}", distinct=False)
-    metrics = _need(metadata, "metrics", dict, "metadata", optional=True) or {}
-    for part in metrics:
-        _check_metrics(_need(metrics, part, dict, "metadata.metrics", optional=True) or {},
-                       f"metadata.metrics.{_shorten(part)}")
 
 
-def _check_metrics(m, where):
+def readable_metadata(metadata):
+    """``(view, set_aside)``: what ``neuronet info`` shows and ``evaluate`` reads of a model's
+    ``metadata["training"]``, ``["data"]`` and ``["metrics"]``.
+
+    ``view`` holds, per section, the entries in the form ``neuronet train`` writes them (settings
+    that are numbers, true/false, null or one-line text, or lists of these; metric dicts like
+    :meth:`Model.evaluate`'s; the data's file, row count and columns). ``set_aside`` lists the
+    others (``"training.notes"``): a user's own entries, kept in the model and its file (and shown
+    by ``info --json``) but not read as neuronet's.
+    """
+    view, set_aside = {}, []
+    for section, check in zip(_SECTIONS, (_check_setting, _check_data_entry, _check_metrics)):
+        entries = metadata.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            set_aside.append(section)
+            continue
+        view[section] = {}
+        for key, value in entries.items():
+            try:
+                check(value, f"metadata.{section}.{_name(key, f'metadata.{section}')}", key)
+                view[section][key] = value
+            except SchemaError:
+                set_aside.append(f"{section}.{key}")
+    return view, set_aside
+
+
+def _check_setting(value, where, key=None):
+    for item in value if isinstance(value, list) else [value]:
+        _scalar(item, where)
+
+
+def _check_data_entry(value, where, key):
+    if key in ("source", "file") and not isinstance(value, (str, type(None))):
+        raise SchemaError(f"{where} must be text or null")
+    if key == "rows":
+        _count(value, where, minimum=0)
+    elif key in ("columns", "dropped"):
+        _strings(value, where, distinct=False)
+    else:
+        _check_setting(value, where)
+
+
+def _check_metrics(m, where, key=None):
     """A dict of :meth:`Model.evaluate` results, as ``neuronet info`` and ``evaluate`` show it."""
+    if m is None:                        # a part not measured (no test rows)
+        return
+    if not isinstance(m, dict):
+        raise SchemaError(f"{where} must be a JSON object or null")
     if _need(m, "n_rows", int, where, optional=True) is not None and m["n_rows"] < 0:
         raise SchemaError(f"{where}.n_rows must not be negative")
-    for key in _METRIC_NUMBERS:
-        _need(m, key, (int, float), where, optional=True)
+    for name in _METRIC_NUMBERS:
+        _need(m, name, (int, float), where, optional=True)
     for label in _need(m, "classes", list, where, optional=True) or []:
         _scalar(label, f"{where}.classes")
     for row in _need(m, "confusion_matrix", list, where, optional=True) or []:

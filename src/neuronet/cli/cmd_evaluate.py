@@ -23,14 +23,16 @@ def add_parser(subparsers):
 
 def _training_rows_note(model, data, n_rows):
     """A note when ``data`` is the very file the model was trained on: its score is not a test score."""
-    trained = model.metadata.get("data") or {}
+    from ..schema_checks import readable_metadata
+    readable = readable_metadata(model.metadata)[0]
+    trained = readable.get("data", {})
     file = trained.get("file", trained.get("source"))   # (older models: the name as typed)
     if trained.get("rows") != n_rows:
         return None
     if not (same_file(file, data) if file and os.path.isfile(data) else
             trained.get("source") == data and not os.path.isfile(data)):     # a built-in data set
         return None
-    test = (model.metadata.get("metrics") or {}).get("test")
+    test = readable.get("metrics", {}).get("test")
     held = f"; the held-out test rows scored {metric_text(test)} at training" if test else ""
     return (f"{data} is the data the model was trained on, so these rows include its training rows "
             f"and the score is optimistic{held}")

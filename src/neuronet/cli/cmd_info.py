@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from ..csvdata import MISSING
+from ..csvdata import MISSING, name_list
 from ._common import class_names, command_parser, load_model, metric_text, print_json
 
 
@@ -20,6 +20,7 @@ def add_parser(subparsers):
 def run(args):
     from ..io import FORMAT_VERSION
     from ..model import Model
+    from ..schema_checks import readable_metadata
     obj, header = load_model(args.model, with_header=True)
     net = obj.network if isinstance(obj, Model) else obj
     layers = []
@@ -42,7 +43,8 @@ def run(args):
                       columns=p.columns_, numeric_columns=p.numeric_columns_,
                       categorical_columns=dict(zip(p.categorical_columns_, p.categories_)),
                       training=obj.metadata.get("training"), metrics=obj.metadata.get("metrics"),
-                      data=obj.metadata.get("data"))
+                      data=obj.metadata.get("data"))          # as the file holds them
+        readable, set_aside = readable_metadata(obj.metadata)
     if args.json:
         print_json(result)
         return 0
@@ -56,16 +58,18 @@ def run(args):
                 print(f"  one-hot {name!r}: {', '.join(cats)}")
         if p.missing != MISSING:
             print(f"texts read as missing (--missing): {', '.join(map(repr, result['missing']))}")
-        dropped = (result["data"] or {}).get("dropped")
+        dropped = readable.get("data", {}).get("dropped")
         if dropped:
-            print(f"left out of the inputs (--drop): {', '.join(dropped)}")
-        training = result["training"] or {}
+            print(f"left out of the inputs (--drop): {name_list(dropped)}")
+        training = readable.get("training", {})
         if training:
             shown = ", ".join(f"{k} {v}" for k, v in training.items())
             print(f"training: {shown}")
-        for part, m in (result["metrics"] or {}).items():
+        for part, m in readable.get("metrics", {}).items():
             if m:
                 print(f"{part} metrics: {metric_text(m)}")   # n/a for a diverged model's metrics
+        if set_aside:
+            print(f"other metadata (shown by --json): {name_list(set_aside)}")
     else:
         print(net.summary())
     print(f"loss {net.loss.name}; optimizer {net.optimizer!r}; dtype {net.dtype.name}; "
