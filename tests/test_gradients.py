@@ -134,6 +134,42 @@ def test_unfused_cross_entropy_path_agrees_with_the_fused_one():
     np.testing.assert_allclose(grads_a, grads_b, rtol=1e-10, atol=1e-14)
 
 
+class SmoothedCrossEntropy(nn.losses.CategoricalCrossEntropy):
+    """Label smoothing: its own value and fused gradient, on targets 0.9 Y + 0.1 / k."""
+    name = "smoothed"
+
+    def value(self, Y, P, sample_weight=None):
+        return super().value(0.9 * Y + 0.1 / Y.shape[1], P, sample_weight)
+
+    def fused_gradient(self, Y, P, sample_weight=None, out=None):
+        return super().fused_gradient(0.9 * Y + 0.1 / Y.shape[1], P, sample_weight, out)
+
+
+class FusedByHand(nn.Loss):
+    """A cross-entropy written from the base class, fused with softmax by its attribute alone."""
+    name = "fused_by_hand"
+    fused_activation = "softmax"
+
+    def value(self, Y, P, sample_weight=None):
+        return -float(np.sum(Y * np.log(P))) / P.shape[0]
+
+    def gradient(self, Y, P, sample_weight=None):
+        return -Y / P / P.shape[0]
+
+
+@pytest.mark.parametrize("loss", [SmoothedCrossEntropy(), FusedByHand()])
+def test_a_custom_fused_loss_is_trained_reported_and_checked_with_its_own_value(loss):
+    rng = np.random.default_rng(13)
+    X, Y = data_for("softmax", rng)
+    net = nn.Network([nn.Dense(4, 5, activation="tanh"), nn.Dense(5, 3, activation="softmax")],
+                     loss=loss, seed=4)
+    before = loss.value(Y, net.predict(X))
+    net.fit(X, Y, epochs=1, batch_size=None)
+    assert net.history["loss"] == [pytest.approx(before, rel=1e-14)]
+    assert net.evaluate(X, Y)["loss"] == pytest.approx(loss.value(Y, net.predict(X)), rel=1e-14)
+    assert max(nn.gradcheck(net, X, Y).values()) < TOLERANCE
+
+
 def test_gradcheck_switches_dropout_off_and_restores_it():
     rng = np.random.default_rng(12)
     X, Y = rng.normal(size=(6, 4)), rng.normal(size=(6, 2))

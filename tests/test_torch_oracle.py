@@ -163,3 +163,35 @@ def test_cross_entropy_of_huge_equal_logits_keeps_the_log_sum_like_pytorch(dtype
     expected = F.cross_entropy(logits, torch.tensor([0, 2])).item()
     assert expected == pytest.approx(np.log(3.0), rel=1e-6)
     assert net.evaluate_loss(Xc, Y) == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_cross_entropy_of_logits_spread_beyond_the_dtypes_range_is_finite(dtype):
+    """Logits +-3e38 in float32 (+-1.7e308 in float64): Z - max overflows to -inf, and the loss is
+    still the (huge) finite gap, not NaN, in evaluate, training and the loss alone."""
+    big = float(np.finfo(dtype).max) * 0.9
+    net = nn.Network([nn.Dense(1, 2, activation="softmax", bias=False)], dtype=dtype, seed=0)
+    net.layers[0].weights = [[big, -big]]
+    X, y = [[1.0], [1.0]], [0, 1]                       # row 2 is confidently wrong
+    loss = net.evaluate(X, y)["loss"]
+    assert np.isfinite(loss) and loss == pytest.approx(float(np.finfo(dtype).max) / 2, rel=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("scale", [1.0, 30.0, 300.0])
+def test_the_fast_cross_entropy_equals_the_one_from_the_logits(dtype, scale):
+    """The value from log P (the common case) and from the logits (where P rounded to 0) agree."""
+    rng = np.random.default_rng(int(scale))
+    loss = nn.losses.CategoricalCrossEntropy()
+    Z = (rng.normal(size=(50, 4)) * scale).astype(dtype)
+    P = nn.activations.ACTIVATIONS["softmax"]().forward(Z, out=np.empty_like(Z))
+    Y = np.eye(4, dtype=dtype)[rng.integers(0, 4, 50)]
+    w = rng.uniform(0.5, 2.0, 50).astype(dtype)
+    rtol = 1e-12 if dtype == "float64" else 2e-6
+    for weights in (None, w):
+        exact = loss.value_from_logits(Y, Z, weights)
+        assert loss.fused_value(Y, Z, P, weights) == pytest.approx(exact, rel=rtol)
+        expected = F.cross_entropy(torch.tensor(Z, dtype=torch.float64), torch.tensor(Y.argmax(1)),
+                                   reduction="none").numpy()
+        expected = np.average(expected, weights=None if weights is None else weights.astype(float))
+        assert exact == pytest.approx(expected, rel=rtol)

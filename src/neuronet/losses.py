@@ -11,11 +11,16 @@ The cross-entropies also know the activation they pair with (``fused_activation`
 layer uses it, the network asks for ``fused_value_and_gradient(Y, Z, P, sample_weight, out)``, given
 the output layer's pre-activation ``Z`` (the logits) as well as ``P``:
 
-- the value from the logits, ``value_from_logits(Y, Z, w)``: exact however confident the network is
-  (from ``P`` alone it would stop at ``-log(eps)``, 36 in float64, once ``P`` rounds to 0 or 1);
+- ``fused_value(Y, Z, P, w)``, the value: exact however confident the network is. From the clipped
+  ``P`` it would stop at ``-log(eps)``, 36 in float64, once ``P`` rounds to 0 or 1; so the
+  cross-entropies compute it from the logits (``value_from_logits(Y, Z, w)``) where ``P`` cannot
+  give it. A subclass that overrides ``value`` (label smoothing, say) gets its own ``value``;
 - ``fused_gradient``, the gradient with respect to ``Z``, which simplifies to ``(P - Y)`` times the
   weights: no division by ``P`` and no overflow. For softmax this needs rows of ``Y`` that sum to 1
   (labels, or class probabilities), which :mod:`neuronet.targets` checks.
+
+A custom ``Loss`` subclass may set ``fused_activation`` too: the base class gives ``fused_value`` as
+``value(Y, P)`` and ``fused_gradient`` as ``(P - Y) * w / sum(w)``.
 
 These take arrays already validated to the same shape and dtype (``Network.prepare`` makes them);
 they do not check it again on every batch.
@@ -26,6 +31,7 @@ by the sum of the weights, so a weight of 2 counts a sample twice.
 from __future__ import annotations
 
 import difflib
+import math
 
 import numpy as np
 
@@ -57,6 +63,21 @@ class Loss:
             np.copyto(out, dL_dP)
             dL_dP = out
         return self.value(Y, P, sample_weight), dL_dP
+
+    # Fused with ``fused_activation``: the value of P = fused_activation(Z), and dL/dZ.
+    def fused_value(self, Y, Z, P, sample_weight=None):
+        """The loss of ``P = fused_activation(Z)``; here ``value(Y, P, w)``."""
+        return self.value(Y, P, sample_weight)
+
+    def fused_gradient(self, Y, P, sample_weight=None, out=None):
+        """``dL/dZ`` for ``P = fused_activation(Z)``: ``(P - Y) * w / sum(w)``, into ``out`` if given."""
+        dL_dZ = np.subtract(P, Y, out=out)
+        return _scale_rows(dL_dZ, sample_weight, _mean_divisor(P, sample_weight))
+
+    def fused_value_and_gradient(self, Y, Z, P, sample_weight=None, out=None):
+        """``(fused_value(Y, Z, P, w), fused_gradient(Y, P, w, out))``: the loss and ``dL/dZ``."""
+        return (self.fused_value(Y, Z, P, sample_weight),
+                self.fused_gradient(Y, P, sample_weight, out))
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -146,23 +167,26 @@ def _clipped(P):
 
 
 class _CrossEntropy(Loss):
-    """What the two cross-entropies share: fused with their output activation, the value comes from
-    the logits ``Z`` and the gradient with respect to ``Z`` is ``(P - Y) * w / sum(w)``."""
+    """What the two cross-entropies share: fused with their output activation, the value is exact
+    for any logits ``Z`` and the gradient with respect to ``Z`` is ``(P - Y) * w / sum(w)``."""
 
     def value_from_logits(self, Y, Z, sample_weight=None):
         """The loss of the outputs ``P = fused_activation(Z)``, computed from ``Z`` without rounding
         ``P`` to 0 or 1."""
         raise NotImplementedError
 
-    def fused_gradient(self, Y, P, sample_weight=None, out=None):
-        """``dL/dZ`` for ``P = fused_activation(Z)``: ``(P - Y) * w / sum(w)``, into ``out`` if given."""
-        dL_dZ = np.subtract(P, Y, out=out)
-        return _scale_rows(dL_dZ, sample_weight, _mean_divisor(P, sample_weight))
+    def fused_value(self, Y, Z, P, sample_weight=None):
+        """``value_from_logits(Y, Z, w)``; a subclass that overrides ``value`` but not
+        ``value_from_logits`` gets its own ``value(Y, P, w)``."""
+        if not _defined_together(type(self), "value", "value_from_logits"):
+            return self.value(Y, P, sample_weight)
+        return self.value_from_logits(Y, Z, sample_weight)
 
-    def fused_value_and_gradient(self, Y, Z, P, sample_weight=None, out=None):
-        """``(value_from_logits(Y, Z, w), fused_gradient(Y, P, w, out))``: the loss and ``dL/dZ``."""
-        return (self.value_from_logits(Y, Z, sample_weight),
-                self.fused_gradient(Y, P, sample_weight, out))
+
+def _defined_together(cls, a, b):
+    """Whether the class that gives ``cls`` its method ``a`` also gives it ``b``."""
+    owner = next(c for c in cls.__mro__ if a in vars(c))
+    return b in vars(owner)
 
 
 class BinaryCrossEntropy(_CrossEntropy):
@@ -215,15 +239,34 @@ class CategoricalCrossEntropy(_CrossEntropy):
         G = -(Y / _clipped(P))
         return _scale_rows(G, sample_weight, _mean_divisor(P, sample_weight))
 
+    def fused_value(self, Y, Z, P, sample_weight=None):
+        # log P is exact unless some P has rounded to 0 (a logit gap beyond ~745 in float64, ~104
+        # in float32): then a -inf (or 0 * -inf, NaN) shows it, and the logits give the value.
+        # Three NumPy calls instead of seven on every batch. (A subclass with its own value or
+        # value_from_logits gets _CrossEntropy's rule.)
+        cls = CategoricalCrossEntropy
+        if type(self).value is not cls.value or type(self).value_from_logits is not cls.value_from_logits:
+            return super().fused_value(Y, Z, P, sample_weight)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = self._from_log_P(Y, np.log(P), sample_weight)
+        return value if math.isfinite(value) else self.value_from_logits(Y, Z, sample_weight)
+
     def value_from_logits(self, Y, Z, sample_weight=None):
         # log softmax(Z) = Z - logsumexp(Z) per row. With the row maximum m taken out,
         # log softmax(Z) = (Z - m) - log(sum(exp(Z - m))): exp never overflows, and the small
         # log-sum is not lost next to a huge m (logits of 1e300 in every column still give log(1/k)).
+        # A gap beyond the dtype's range would make Z - m -inf, and 0 * -inf NaN for a class of
+        # target 0: it is held at the most negative finite number.
         shifted = Z - Z.max(axis=1, keepdims=True)
+        np.maximum(shifted, -np.finfo(Z.dtype).max, out=shifted)
         log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return self._from_log_P(Y, log_P, sample_weight)
+
+    @staticmethod
+    def _from_log_P(Y, log_P, sample_weight):
         if sample_weight is None:
-            return -float(np.vdot(Y, log_P)) / Z.shape[0]
-        return -_row_sum(Y * log_P, sample_weight) / _mean_divisor(Z, sample_weight)
+            return -float(np.vdot(Y, log_P)) / log_P.shape[0]
+        return -_row_sum(Y * log_P, sample_weight) / _mean_divisor(log_P, sample_weight)
 
 
 LOSSES = {cls.name: cls for cls in (SSE, MSE, BinaryCrossEntropy, CategoricalCrossEntropy)}

@@ -170,8 +170,8 @@ class Network(FlatParameters):
         return self.loss_and_outputs(X, Y, sample_weight)[0]
 
     def loss_and_outputs(self, X, Y, sample_weight=None):
-        """``(data loss, outputs P)`` on validated arrays, in one forward pass. A fused
-        cross-entropy's loss comes from the output layer's logits ``Z``, exact for any ``Z``."""
+        """``(data loss, outputs P)`` on validated arrays, in one forward pass. A fused loss is
+        also given the output layer's logits ``Z`` (a cross-entropy is then exact for any ``Z``)."""
         A = X
         for layer in self.layers[:-1]:
             A = layer.forward(A)
@@ -181,7 +181,7 @@ class Network(FlatParameters):
         if Y.shape != P.shape:
             _mismatch(Y, P)
         if self._fused:
-            return self.loss.value_from_logits(Y, Z, sample_weight), P
+            return self.loss.fused_value(Y, Z, P, sample_weight), P
         return self.loss.value(Y, P, sample_weight), P
 
     # ----------------------------------------------------------------------------------------------
