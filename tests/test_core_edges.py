@@ -48,8 +48,11 @@ def test_batch_size_one_with_zero_weights_trains_as_the_weighted_rows_do():
     X, y = rng.normal(size=(10, 3)), rng.normal(size=10)
     w = np.array([1.0, 0.0] * 5)
     net = nn.Network([nn.Dense(3, 1)], loss="mse", seed=0)
-    net.fit(X, y, batch_size=1, sample_weight=w, epochs=4)
-    assert np.all(np.isfinite(net.history["loss"])) and len(net.history["loss"]) == 4
+    net.fit(X, y, batch_size=1, sample_weight=w, epochs=4, shuffle=False)
+    alone = nn.Network([nn.Dense(3, 1)], loss="mse", seed=0)     # the weighted rows only
+    alone.fit(X[::2], y[::2], batch_size=1, epochs=4, shuffle=False)
+    np.testing.assert_array_equal(net.parameters, alone.parameters)
+    np.testing.assert_allclose(net.history["loss"], alone.history["loss"], rtol=1e-14)
 
 
 def test_a_validation_split_with_only_zero_weights_on_one_side_is_refused():
@@ -103,14 +106,33 @@ def test_early_stopping_on_the_validation_loss_restores_the_weights_it_measured(
 
 # --- the L2 penalty in a summed loss --------------------------------------------------------------
 @pytest.mark.parametrize("batch_size", [None, 5, 1])
-def test_sse_history_holds_the_l2_penalty_once_per_epoch(batch_size):
+@pytest.mark.parametrize("weights", [None, [1.0] * 10 + [0.0] * 5 + [2.0] * 5])
+def test_sse_history_holds_the_l2_penalty_once_per_epoch(batch_size, weights):
+    """Also when a batch's rows all weigh 0: a summed loss steps through it (penalty and all)."""
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(20, 3)), rng.normal(size=20)
     net = nn.Network([nn.Dense(3, 3, activation="tanh"), nn.Dense(3, 1)], loss="sse",
                      optimizer=nn.SGD(learning_rate=1e-12, weight_decay=0.5), seed=0)
     net.layers[0].weights = np.full((3, 3), 2.0)          # a large penalty: 0.25 * 36 = 9
-    net.fit(X, y, batch_size=batch_size, shuffle=False)     # the weights hardly move
-    assert net.history["loss"][0] == pytest.approx(net.evaluate(X, y)["loss"], rel=1e-9)
+    net.fit(X, y, batch_size=batch_size, shuffle=False, sample_weight=weights)  # hardly moves
+    expected = net.evaluate(X, y, sample_weight=weights)["loss"]
+    assert net.history["loss"][0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_summed_loss_steps_through_a_zero_weight_batch_with_momentum_and_decay():
+    X, y = np.eye(4, 3), np.array([1.0, 0.0, 1.0, 0.0])
+    w = np.array([1.0, 1.0, 0.0, 0.0])
+
+    def trained(sample_weight, rows):
+        net = nn.Network([nn.Dense(3, 1, activation="sigmoid")], loss="sse", seed=0,
+                         optimizer=nn.SGD(learning_rate=0.5, momentum=0.9, weight_decay=0.1))
+        net.fit(X[rows], y[rows], sample_weight=sample_weight, batch_size=2, epochs=3,
+                shuffle=False)
+        return net.parameters
+
+    moved = trained(w, slice(None))
+    skipped = trained(None, slice(0, 2))                # what skipping the zero batch would give
+    assert not np.allclose(moved, skipped)              # its step (decay, momentum) is taken
 
 
 # --- initialize -----------------------------------------------------------------------------------

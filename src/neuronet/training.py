@@ -114,7 +114,9 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
     at its start (the loss of an epoch is measured on its batches before each step, so with one
     batch per epoch it is exactly the loss of the weights the epoch started from).
 
-    A mini-batch whose rows all have sample weight 0 is skipped: no loss, no step.
+    With a mean loss, a mini-batch whose rows all have sample weight 0 is skipped (its weighted mean
+    is undefined): no loss, no step. A summed loss (``sse``) steps through it as through any other:
+    its data gradient is 0, but momentum and weight decay still move the weights, as in PyTorch.
 
     If a loss becomes NaN or infinite, :class:`TrainingDiverged` is raised and the weights go back to
     those at the start of the epoch with the lowest training loss so far (with one full batch per
@@ -146,8 +148,8 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
         start = epoch_start  # (the swap below renames this buffer; it keeps this epoch's start)
         total, count = 0.0, 0.0
         for batch, (Xb, Yb, wb) in enumerate(batches):
-            if wb is not None and not wb.any():  # every row weighs 0: no loss to learn from, no step
-                continue
+            if wb is not None and not summed and not wb.any():  # a mean over weights summing to
+                continue                                          # 0 is undefined: no step
             loss = train_step(Xb, Yb, wb)
             if not isfinite(loss):
                 what = f"the loss became {loss} in epoch {epoch0 + epoch}, batch {batch + 1}"
@@ -155,11 +157,13 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
                     raise _go_back(net, what, best_start, lowest_epoch, lowest)
                 # Still in the first epoch: its start is all there is (and batch 1 measured it).
                 raise _go_back(net, what, epoch_start, epoch0 + 1 if batch else None, None)
-            # The epoch's loss: a sum of batch sums, or a mean of batch means weighted by batch size.
-            # Each batch's loss holds the whole L2 penalty; in a sum, a batch counts its share of it
-            # (m of n rows), so the epoch holds it once, as evaluate() does.
-            m = Xb.shape[0] if wb is None or summed else float(wb.sum())
-            total += loss - (1.0 - m / n) * net.last_penalty if summed else loss * m
+            # The epoch's loss. Each batch's loss holds the whole L2 penalty.
+            if summed:   # a sum of batch sums: a batch of m of the n rows counts its share of the
+                m = Xb.shape[0]  # penalty, so the epoch holds it once, as evaluate() does
+                total += loss - (1.0 - m / n) * net.last_penalty
+            else:        # a mean of batch means, weighted by the batch's rows (or weights)
+                m = Xb.shape[0] if wb is None else float(wb.sum())
+                total += loss * m
             count += m
             if callbacks:
                 for cb in callbacks:
