@@ -162,21 +162,16 @@ class TabularPreprocessor:
             raise ValueError(f"{source.source}: there are no input columns left to learn from")
         numeric, means, scales, categorical, categories = [], [], [], [], []
         problems = []                      # text columns that cannot be learned from as they are
-        with_text = []                     # columns that are not all plain numbers: may have gaps
+        read = []                          # (name, values, their numbers if all are plain numbers)
         for name in names:
             values = source.values(name)
-            if _fast_numbers(values) is None:
-                with_text.append((name, values))
-        source.check_complete(with_text, leave_out="exclude")   # every column with gaps, at once
-        for name in names:
-            if source.table is not None:
-                source.table.index(name)
-            values = source.values(name)
-            x = _fast_numbers(values)                      # the common case: all numbers
-            if x is None:
-                source.check_no_missing(name, values)
-                if column_kind(values) != "categorical":
-                    x = numeric_values(source, name, values)   # raises at the first stray text
+            read.append((name, values, _fast_numbers(values)))
+        # columns that are not all plain numbers may have gaps: every such column named at once
+        source.check_complete([(name, values) for name, values, x in read if x is None],
+                              leave_out="exclude")
+        for name, values, x in read:
+            if x is None and column_kind(values) != "categorical":
+                x = numeric_values(source, name, values)       # raises at the first stray text
             if x is not None:
                 numeric.append(name)
                 mean, std = mean_and_std(x)
