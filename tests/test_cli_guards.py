@@ -449,6 +449,43 @@ def test_swapped_model_and_data_get_a_hint(tmp_path, capsys, monkeypatch, model)
     (tmp_path / "new.csv").write_text("a,b\n1,2\n")
     assert main(["predict", model, "m.nn"]) == 2
     assert "(is this the data? the model file comes first" in one_error_line(capsys)
+    assert main(["info", model]) == 2                  # info takes no DATA: nothing to swap
+    assert "is this the data" not in one_error_line(capsys)
+
+
+def test_a_data_file_that_does_not_exist_gets_no_swap_hint(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["predict", "gone.csv", "m.nn"]) == 2
+    assert one_error_line(capsys).endswith("gone.csv: no such file")
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--keep", " , ", "--keep ' , ': names no column"),
+    ("--keep", "a,a", "--keep: a given more than once"),
+    ("--drop", "b", None),
+])
+def test_keep_refuses_a_repeated_or_empty_list(tmp_path, capsys, monkeypatch, option, value,
+                                               message):
+    monkeypatch.chdir(tmp_path)
+    write_table(tmp_path / "t.csv", ["a", "b", "y"], [[i, i % 3, i % 2] for i in range(20)])
+    assert main(["train", "t.csv", "--target", "y", "--epochs", "1", "--quiet",
+                 "--out", "model.nn"]) == 0
+    capsys.readouterr()
+    if message is None:                                 # --drop shares the check, in train
+        assert main(["train", "t.csv", "--target", "y", "--drop", "b,b", "--quiet"]) == 2
+        assert "--drop: b given more than once" in one_error_line(capsys)
+        return
+    assert main(["predict", "model.nn", "t.csv", option, value]) == 2
+    assert message in one_error_line(capsys)
+
+
+def test_missing_values_give_their_count_once(tmp_path, capsys):
+    rows = [[i, "" if i % 3 else i, i % 2] for i in range(30)]
+    write_table(tmp_path / "g.csv", ["a", "b", "y"], rows)
+    assert main(["train", str(tmp_path / "g.csv"), "--target", "y"]) == 2
+    line = one_error_line(capsys)
+    assert "column 2 ('b') at lines 3, 4, 6, 7, 9, 10, 12, 13, ... (20 of 30 rows);" in line
+    assert "in all" not in line
 
 
 def test_a_regression_target_with_decimal_commas_is_explained_as_the_features_are(tmp_path, capsys):

@@ -143,5 +143,6 @@ def test_a_pandas_row_index_column_and_a_windows_1252_file_get_a_fix_in_the_mess
         parse_csv_text(",a,b\n0,1,2\n1,3,4\n", "p.csv")
     path = tmp_path / "w.csv"
     path.write_bytes("Stadt,Wert\nMünchen,1\n".encode("cp1252"))
-    with pytest.raises(CSVError, match=r"w.csv:2: the file is not UTF-8 text .*iconv -f cp1252"):
+    with pytest.raises(CSVError, match=r"w.csv:2: the file is not UTF-8 text .*iconv -f cp1252 -t "
+                                       r"utf-8 \S*w.csv > \S*w-utf8.csv$"):   # ready to paste
         read_csv(path)

@@ -18,6 +18,7 @@ import io
 import math
 import os
 import re
+import shlex
 import sys
 
 __all__ = ["Table", "CSVError", "read_csv", "parse_number", "is_missing", "missing_words",
@@ -204,8 +205,15 @@ def _decode(raw, name):
         line = raw[:err.start].count(b"\n") + 1
         raise CSVError(f"{name}:{line}: the file is not UTF-8 text (byte 0x{raw[err.start]:02x} at "
                        f"offset {err.start}); save it as UTF-8 (in Excel: 'CSV UTF-8'), or convert "
-                       f"it, e.g. from Windows-1252: iconv -f cp1252 -t utf-8 OLD.csv > NEW.csv"
-                       ) from None
+                       f"it, e.g. from Windows-1252: {_iconv_command(name)}") from None
+
+
+def _iconv_command(name):
+    """The command that converts file ``name`` from Windows-1252 to UTF-8, ready to paste."""
+    if name.startswith("<"):                       # <stdin>: the data came through a pipe
+        return "iconv -f cp1252 -t utf-8 OLD.csv > NEW.csv"
+    stem, ext = os.path.splitext(name)
+    return f"iconv -f cp1252 -t utf-8 {shlex.quote(name)} > {shlex.quote(stem + '-utf8' + (ext or '.csv'))}"
 
 
 def _separator_line(text, source):

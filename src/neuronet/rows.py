@@ -129,15 +129,20 @@ class RowSource:
             return place
         return f"row {i}" + (f", column {name!r}" if name is not None else "")
 
-    def rows_text(self, indices, limit=8):
-        """'lines 3, 9' or 'rows 2, 8' for a list of 0-based row indices."""
+    def rows_text(self, indices, limit=8, total=None):
+        """'lines 3, 9' or 'rows 2, 8' for a list of 0-based row indices; with ``total`` (the rows
+        there are), several indices end with ``(2 of 30 rows)``."""
         if self.table is not None:
             shown = [str(self.table.lines[i]) for i in indices[:limit]]
             word = "line" if len(indices) == 1 else "lines"
         else:
             shown = [str(i) for i in indices[:limit]]
             word = "row" if len(indices) == 1 else "rows"
-        more = f", ... ({len(indices)} in all)" if len(indices) > limit else ""
+        more = ", ..." if len(indices) > limit else ""
+        if total is not None and len(indices) > 1:
+            more += f" ({len(indices)} of {total} rows)"
+        elif len(indices) > limit:
+            more += f" ({len(indices)} in all)"
         return f"{word} {', '.join(shown)}{more}"
 
     def column_text(self, name):
@@ -167,8 +172,7 @@ class RowSource:
                 found.append((name, values, rows))
         if not found:
             return
-        where = "; ".join(f"{self.column_text(name)} at {self.rows_text(rows)}"
-                          + (f" ({len(rows)} of {self.n_rows} rows)" if len(rows) > 1 else "")
+        where = "; ".join(f"{self.column_text(name)} at {self.rows_text(rows, total=self.n_rows)}"
                           for name, _, rows in found)
         several = f"{len(found)} columns: " if len(found) > 1 else ""
         fix = "fill them in or remove those rows"

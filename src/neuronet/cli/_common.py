@@ -8,7 +8,7 @@ import sys
 import time
 
 from ..callbacks import Callback
-from ..csvdata import read_csv
+from ..csvdata import name_list, read_csv
 from . import UsageError
 
 __all__ = ["command_parser", "read_data", "check_output_path", "print_json", "add_json_flag", "load_model",
@@ -55,6 +55,12 @@ def table_columns(table, specs, option):
     """The column names of an option given as comma-separated lists (``--drop id,name``, repeatable),
     each checked to be a column of ``table``: a ``UsageError`` names the option and the columns."""
     names = [name.strip() for spec in specs or () for name in spec.split(",") if name.strip()]
+    if specs and not names:
+        raise UsageError(f"{option} {specs[-1]!r}: names no column; give column names separated by "
+                         "commas")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise UsageError(f"{option}: {name_list(repeated)} given more than once")
     for name in names:
         try:
             table.index(name)
@@ -183,17 +189,20 @@ def plural(count, noun):
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def load_model(path, with_header=False):
+def load_model(path, with_header=False, data_follows=True):
     """Load a model file (and, ``with_header``, return its verified header too, reading the file
-    once); its errors are ``ModelFileError`` (a ValueError: one line, exit code 2)."""
+    once); its errors are ``ModelFileError`` (a ValueError: one line, exit code 2). When a DATA
+    argument follows MODEL (``data_follows``), an existing data file given as the model gets a hint
+    that the two may be swapped."""
     from ..io import ModelFileError, load, load_with_header
     try:
         return load_with_header(path) if with_header else load(path)
     except ModelFileError as err:
         from .. import datasets
-        looks_like_data = (os.path.splitext(os.fspath(path))[1].lower() in (".csv", ".tsv", ".txt",
-                                                                              ".gz")
-                           or datasets.resolve(path)[1] is not None)   # a built-in data set
+        looks_like_data = data_follows and (
+            os.path.isfile(path) and os.path.splitext(os.fspath(path))[1].lower() in (".csv", ".tsv",
+                                                                                    ".txt", ".gz")
+            or datasets.resolve(path)[1] is not None)   # a built-in data set
         if looks_like_data:
             raise ModelFileError(f"{err} (is this the data? the model file comes first: "
                                  "neuronet COMMAND MODEL DATA)") from None

@@ -21,7 +21,7 @@ def run(args):
     from ..io import FORMAT_VERSION
     from ..model import Model
     from ..schema_checks import readable_metadata
-    obj, header = load_model(args.model, with_header=True)
+    obj, header = load_model(args.model, with_header=True, data_follows=False)
     net = obj.network if isinstance(obj, Model) else obj
     layers = []
     for layer in net.layers:
