@@ -49,6 +49,26 @@ def test_round_trip_gives_identical_predictions(tmp_path, iris_model):
     assert loaded.network.optimizer.get_config() == model.network.optimizer.get_config()
 
 
+@pytest.mark.parametrize("path, error, message", [
+    (None, TypeError, "path must be a file name .*got NoneType"),
+    (3, TypeError, "path must be a file name .*got int"),
+    ("", ModelFileError, "the path is empty: give a file name"),
+])
+def test_save_and_load_name_a_path_that_is_not_a_file_name(path, error, message):
+    net = nn.Network([nn.Dense(2, 1)])
+    for call in (lambda: nn.load(path), lambda: net.save(path), lambda: nn.save(net, path)):
+        with pytest.raises(error, match=message):
+            call()
+
+
+def test_a_bytes_path_works_and_is_named_as_text(tmp_path):
+    path = os.fsencode(tmp_path / "b.nn")
+    nn.Network([nn.Dense(2, 1)]).save(path)
+    assert nn.load(path).n_parameters == 3
+    with pytest.raises(ModelFileError, match=r"^/\S*gone.nn: no such file"):
+        nn.load(os.fsencode(tmp_path / "gone.nn"))
+
+
 def test_round_trip_float32_regression_and_categories(tmp_path):
     rows = "".join(f"{c},{i % 7},{i * 0.5}\n" for i, c in enumerate(["a", "b", "c"] * 10))
     table = parse_csv_text("kind,n,y\n" + rows, "r.csv")

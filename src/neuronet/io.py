@@ -84,7 +84,7 @@ def save(obj, path):
     Returns the path.
     """
     from . import model_schema as schema
-    name = os.fspath(path)
+    name = _file_name(path)
     try:
         header, arrays = schema.describe(obj)
     except ValueError as err:
@@ -92,6 +92,20 @@ def save(obj, path):
     except TypeError as err:
         raise TypeError(f"cannot write {name}: {err}") from None
     return _write(name, header, arrays)
+
+
+def _file_name(path):
+    """``path`` as text, or an error naming what is wrong with it (not NumPy's or os's words)."""
+    try:
+        name = os.fspath(path)
+    except TypeError:
+        raise TypeError(f"path must be a file name (a str or os.PathLike), got "
+                        f"{type(path).__name__}") from None
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    if not name:
+        raise ModelFileError("the path is empty: give a file name")
+    return name
 
 
 def _write(path, header, arrays):
@@ -167,7 +181,7 @@ def load(path, *, max_bytes=MAX_FILE_BYTES):
 def load_with_header(path, *, max_bytes=MAX_FILE_BYTES):
     """``(what load returns, the verified header dict)``: the file is read once (``neuronet info``)."""
     from . import model_schema as schema
-    name = os.fspath(path)
+    name = _file_name(path)
     try:
         header, arrays = read_verified(name, max_bytes=max_bytes)
         return schema.build(header, arrays), header
