@@ -140,6 +140,9 @@ def test_csv_reader_refuses_missing_files_folders_and_binary(tmp_path):
     ("3,243", r"'3,243' is a number written with a currency or percent sign, or thousands "
               r"separators; write it as a plain number \(1234.5\); the column is numeric"),
     ("4,5", r"'4,5' is a number written with a decimal comma; write it with a decimal point"),
+    ("1.234,56", r"'1.234,56' is a number written with a decimal comma"),
+    ("1 234,5", r"'1 234,5' is a number written with a decimal comma"),
+    ("1.234.567,8", r"'1.234.567,8' is a number written with a decimal comma"),
     ("big", r"'big' is not a finite number, but the column is numeric"),
 ])
 def test_a_number_in_disguise_at_transform_is_explained_as_train_explains_it(cell, advice):

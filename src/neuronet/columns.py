@@ -25,8 +25,9 @@ MAX_CATEGORIES_FLOOR = 50
 
 # What is taken out of a text value to see whether it is a number in disguise ("$1,234", "12 %").
 _NUMBER_DECORATION = str.maketrans("", "", "$€£%, \u00a0\u202f")
-#: A comma between digits that is not a thousands separator: "80,93", "1,5", "0,0625".
-_DECIMAL_COMMA = re.compile(r"[-+]?\d+,(?:\d{1,2}|\d{4,})")
+#: A comma between digits that is not a thousands separator: "80,93", "1,5", "0,0625", and one
+#: after digits grouped by dots or spaces, "1.234,56", "1 234,5" (German, French).
+_DECIMAL_COMMA = re.compile(r"[-+]?(?:\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,}))")
 
 
 def _text(value):
@@ -75,10 +76,10 @@ def disguise_advice(text):
     """What to do about one text that is a number in disguise (``"3,243"``, ``"$5"``, ``"80,93"``),
     for messages; ``None`` if it is not one."""
     text = _text(text)
-    if parse_number(text.translate(_NUMBER_DECORATION)) is None:
-        return None
     if _DECIMAL_COMMA.fullmatch(text):
         return "a number written with a decimal comma; write it with a decimal point (80.93)"
+    if parse_number(text.translate(_NUMBER_DECORATION)) is None:
+        return None
     return ("a number written with a currency or percent sign, or thousands separators; write it "
             "as a plain number (1234.5)")
 
