@@ -5,8 +5,9 @@ and renamed over the target, so a reader never sees half a file and a failed wri
 file as it was. Replacing an existing file keeps its permission bits (a private ``0600`` model stays
 private); a new file gets ``0666`` less the umask. Symbolic links are followed first: the link stays
 a link and its target gets the new content. A hard link is not followed: the path gets a new file
-and the other names keep the old content. Special files (a FIFO, ``/dev/null``, a terminal, ``/dev/stdout``) are written straight
-into, since renaming a regular file over them would replace them instead of writing through them.
+and the other names keep the old content. Special files (a FIFO, ``/dev/null``, a terminal,
+``/dev/stdout``) are written straight into, since renaming a regular file over them would replace
+them instead of writing through them.
 """
 from __future__ import annotations
 

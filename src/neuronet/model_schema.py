@@ -31,8 +31,6 @@ _LABEL_TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (s
 _LABEL_DTYPES = {"bool": np.bool_, "int": np.int64, "float": np.float64, "str": str}
 
 
-
-
 # ------------------------------------------------------------------------------------------------
 # Describing (saving)
 def describe(obj):

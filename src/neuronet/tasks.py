@@ -105,7 +105,8 @@ def infer_task(values, task=None, where="the target column", rows_text=None):
 
     Refused unless ``task`` says otherwise, because they are almost always a mistake in the data: a
     column of numbers with a few texts in it (``"#N/A"``, ``"$123"``), and text labels with more
-    than :data:`MAX_CLASSES_FROM_NUMBERS` classes and more classes than half the rows. Always refused: one class only, and a constant regression target.
+    than :data:`MAX_CLASSES_FROM_NUMBERS` classes and more classes than half the rows. Always
+    refused: one class only, and a constant regression target.
     ``rows_text`` (e.g. :meth:`RowSource.rows_text`) turns row indices into "line 12" for messages.
     """
     if task not in (None, "classification", "regression"):

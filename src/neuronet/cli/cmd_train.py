@@ -236,7 +236,8 @@ def run(args):
                                 hidden=hidden, activation=args.activation, loss=args.loss,
                                 optimizer=args.optimizer, learning_rate=args.lr,
                                 momentum=args.momentum, weight_decay=args.weight_decay,
-                                dropout=args.dropout, dtype=args.dtype, seed=args.seed, exclude=dropped, missing=missing)
+                                dropout=args.dropout, dtype=args.dtype, seed=args.seed,
+                                exclude=dropped, missing=missing)
     except ColumnsRefused as err:            # say it the command line's way: --drop, not exclude=
         raise err.spelled_for("--drop") from None
     model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns),
