@@ -462,13 +462,60 @@ def test_per_layer_activations_and_dropout_build_the_network(iris):
     (dict(class_weight={0: np.nan}), r"class_weight\[0\] must be a finite number >= 0, got nan"),
     (dict(learning_rate_init=np.inf), "learning_rate_init must be a finite number, got inf"),
     (dict(activation="softmax"), "'softmax' is an output activation, not one for hidden layers"),
-    (dict(early_stopping=True, validation_fraction=0.01),
-     "early_stopping: validation_fraction=0.01 of 150 rows cannot hold every class"),
+    (dict(random_state=-1), r"random_state must be None, an int >= 0"),
+    (dict(class_weight={0: 0, 1: 0, 2: 0}),
+     r"class_weight gives every row of y weight 0 \(classes present: 0, 1, 2\)"),
 ])
 def test_bad_parameters_name_themselves(iris, params, message):
     X, y = iris
     with pytest.raises(ValueError, match=message):
         NeuronetClassifier(**params).fit(X, y)
+
+
+def test_an_early_stopping_split_that_cannot_be_stratified_is_a_plain_one_as_in_mlp(iris, digits):
+    """MLPClassifier never stratifies more than two classes; neuronet does where it can."""
+    X, y = iris                                         # 2 validation rows for 3 classes
+    clf = NeuronetClassifier((4,), early_stopping=True, validation_fraction=0.01, max_iter=3,
+                             random_state=0).fit(X, y)
+    assert len(clf.validation_scores_) == 3
+    X, y = digits
+    keep = np.r_[np.flatnonzero(y != 9), np.flatnonzero(y == 9)[:1]]   # class 9: one row
+    clf = NeuronetClassifier((8,), early_stopping=True, max_iter=3, random_state=0)
+    assert clf.fit(X[keep] / 16, y[keep]).classes_.tolist() == list(range(10))
+
+
+def test_class_weight_zero_for_a_whole_batch_is_named_and_partial_fit_skips_the_batch(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match=r"class_weight gives every row of y weight 0 \(classes "
+                                         r"present: 0, 1\): there is nothing to learn from"):
+        NeuronetClassifier((4,), class_weight={0: 0, 1: 0, 2: 1}).fit(X[:100], y[:100])
+    clf = NeuronetClassifier((4,), class_weight={0: 0, 1: 1, 2: 1}, random_state=0)
+    clf.partial_fit(X[:50], y[:50], classes=[0, 1, 2])  # class 0 only: no step, but fitted
+    before = clf.network_.parameters.copy()
+    clf.partial_fit(X[:50], y[:50])
+    np.testing.assert_array_equal(clf.network_.parameters, before)
+    clf.partial_fit(X[50:], y[50:])
+    assert not np.array_equal(clf.network_.parameters, before)
+
+
+def test_labels_in_messages_are_plain_values_not_numpy_reprs(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match=r"holds only one class: 0$"):
+        NeuronetClassifier().fit(X[:10], y[:10])
+    with pytest.raises(ValueError, match=r"only one class \(2\) has samples"):
+        NeuronetClassifier().fit(X, y, sample_weight=(y == 2).astype(float))
+
+
+def test_float32_targets_too_large_and_divergence_name_the_estimators_terms():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 2)), np.full(20, 1e39)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                  # no overflow warning on the way
+        with pytest.raises(ValueError, match=r"y holds values too large for float32"):
+            NeuronetRegressor(hidden_layer_sizes=(4,), dtype="float32").fit(X, y)
+    with pytest.raises(nn.TrainingDiverged, match=r"Try a smaller learning_rate_init \(now 1\)"):
+        NeuronetRegressor(hidden_layer_sizes=(8,), solver="sgd", learning_rate_init=1.0,
+                          random_state=0).fit(X * 1000, rng.normal(size=20) * 1e6)
 
 
 def test_regressor_loss_is_first_like_mlp_regressor(iris):

@@ -18,7 +18,8 @@ from ._sklearn_params import check_params, hidden_sizes, per_layer
 from .layers import Dense, Dropout
 from .network import Network
 from .optimizers import SGD, Adam
-from .validation import check_sample_weight
+from .training import TrainingDiverged
+from .validation import check_finite, check_sample_weight
 
 require("sklearn", "sklearn")
 from sklearn.base import BaseEstimator  # noqa: E402
@@ -36,7 +37,7 @@ class NeuronetEstimator(BaseEstimator):
 
     Subclasses define ``_output_activation(n_outputs)``, ``_encode_y(y, reset, incremental)``
     returning ``(y, Y)`` (validated labels or values, and the ``(n_samples, n_outputs)`` array the
-    network trains on), ``_class_sample_weight(y, incremental)`` and ``_validation_score``.
+    network trains on), ``_class_sample_weight(y, w, incremental)`` and ``_validation_score``.
     """
 
     _stratify = False  # classifiers stratify the early-stopping split
@@ -156,7 +157,9 @@ class NeuronetEstimator(BaseEstimator):
         X, y = validate_data(self, X, y, reset=first, dtype=dtype, multi_output=True,
                              y_numeric=not self._stratify)
         y, Y = self._encode_y(y, reset=first, incremental=incremental)
-        Y = np.asarray(Y, dtype=X.dtype)
+        with np.errstate(over="ignore"):     # float32: 1e39 becomes inf, named just below
+            Y, wide = np.asarray(Y, dtype=X.dtype), Y
+        check_finite(Y, "y", source=wide)
         w = _check_sample_weight(sample_weight, X.shape[0], X.dtype)
         w = self._class_sample_weight(y, w, incremental=incremental)
 
@@ -169,6 +172,8 @@ class NeuronetEstimator(BaseEstimator):
             self.network_.optimizer = self._new_optimizer()
             self.network_.optimizer.bind(self.network_.parameters, self.network_.gradients)
 
+        if incremental and w is not None and not w.any():
+            return self    # a batch whose rows all weigh 0 (class_weight): nothing to learn, no step
         validation = None
         if self.early_stopping:
             X, Y, y, w, validation = self._split(X, Y, y, w)
@@ -177,26 +182,33 @@ class NeuronetEstimator(BaseEstimator):
         self.network_.optimizer.weight_decay = float(self.alpha) / (batch_size * mean_weight)
         self.n_iter_ = 0
         monitor = SklearnConvergence(self, X.shape[0], validation)
-        self.network_.fit(X, Y, epochs=1 if incremental else int(self.max_iter),
-                          batch_size=batch_size, shuffle=bool(self.shuffle), callbacks=[monitor],
-                          sample_weight=w)
+        try:
+            self.network_.fit(X, Y, epochs=1 if incremental else int(self.max_iter),
+                              batch_size=batch_size, shuffle=bool(self.shuffle),
+                              callbacks=[monitor], sample_weight=w)
+        except TrainingDiverged as err:    # name the estimator's parameter, not the optimizer's
+            raise TrainingDiverged(str(err).replace("a smaller learning rate (now",
+                                                    "a smaller learning_rate_init (now")) from None
         if not incremental and not monitor.converged:
             warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and "
                           "the optimization hasn't converged yet.", ConvergenceWarning)
         return self
 
     def _split(self, X, Y, y, w):
-        """Hold out ``validation_fraction`` of the rows for early stopping (as MLPClassifier does)."""
+        """Hold out ``validation_fraction`` of the rows for early stopping (as MLPClassifier does).
+
+        A classifier's split is stratified by class where it can be: a class with a single row,
+        or a validation side smaller than the number of classes, gets a plain random split, as
+        MLPClassifier always uses for more than two classes."""
         stratify = y if self._stratify and y.ndim == 1 else None
         arrays = [X, Y, y] if w is None else [X, Y, y, w]
         seed = int(self.network_.rng.integers(np.iinfo(np.int32).max))
         try:
             parts = train_test_split(*arrays, test_size=self.validation_fraction,
                                      random_state=seed, stratify=stratify)
-        except ValueError as err:  # a stratified split needs a row of every class on each side
-            raise ValueError(f"early_stopping: validation_fraction={self.validation_fraction!r} of "
-                             f"{X.shape[0]} rows cannot hold every class on both sides of the "
-                             f"split ({err}); increase validation_fraction or give more rows") from None
+        except ValueError:         # a stratified split needs a row of every class on each side
+            parts = train_test_split(*arrays, test_size=self.validation_fraction,
+                                     random_state=seed)
         train, val = parts[0::2], parts[1::2]
         if val[0].shape[0] < 2:
             raise ValueError("The validation set is too small. Increase 'validation_fraction' or "

@@ -77,10 +77,11 @@ def _loss(name, value):
 
 
 def _random_state(name, value):
-    if value is None or _is_int(value) or isinstance(value, (np.random.RandomState,
-                                                              np.random.Generator)):
+    if value is None or (_is_int(value) and value >= 0) or isinstance(
+            value, (np.random.RandomState, np.random.Generator)):
         return
-    raise ValueError(f"{name} must be None, an int, a numpy RandomState or Generator; got {value!r}")
+    raise ValueError(f"{name} must be None, an int >= 0, a numpy RandomState or Generator; got "
+                     f"{value!r}")
 
 
 def _dtype(name, value):

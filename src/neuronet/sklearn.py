@@ -148,7 +148,7 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
             self.classes_ = self._label_binarizer.classes_
             if y.ndim == 1 and len(self.classes_) < 2:
                 raise ValueError(f"{type(self).__name__} needs at least two classes to learn, but y "
-                                 f"holds only one class: {self.classes_[0]!r}")
+                                 f"holds only one class: {_shown(self.classes_[0])}")
         else:
             classes = unique_labels(y)
             if self.warm_start and not incremental:
@@ -174,11 +174,18 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
             weights = self._per_class_weights(y, w)
             per_sample = weights[np.searchsorted(self.classes_, y)]
             w = per_sample if w is None else w * per_sample  # Network.fit casts to its dtype
+        if w is not None and not multilabel and not w.any():
+            source = "class_weight" if self.class_weight is not None else "sample_weight"
+            present = ", ".join(_shown(c) for c in np.unique(y))
+            if not incremental:        # (partial_fit skips such a batch: no step)
+                raise ValueError(f"{source} gives every row of y weight 0 (classes present: "
+                                 f"{present}): there is nothing to learn from")
         if w is not None and not incremental and not multilabel:
             weighted = np.unique(y[w > 0])
             if weighted.size < 2:
-                raise ValueError(f"only one class ({weighted[0]!r}) has samples with a positive "
-                                 f"weight; {type(self).__name__} needs at least two classes to learn")
+                raise ValueError(f"only one class ({_shown(weighted[0])}) has samples with a "
+                                 f"positive weight; {type(self).__name__} needs at least two "
+                                 "classes to learn")
         return w
 
     def _per_class_weights(self, y, w):
@@ -191,8 +198,8 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
                              minlength=len(self.classes_)).astype(np.float64)
         if not counts.all():
             empty = self.classes_[np.flatnonzero(counts == 0)[0]]
-            raise ValueError(f"class_weight='balanced': class {empty!r} has no samples with a "
-                             "positive sample_weight")
+            raise ValueError(f"class_weight='balanced': class {_shown(empty)} has no samples with "
+                             "a positive sample_weight")
         return counts.sum() / (len(self.classes_) * counts)
 
     def _labels(self, P):
@@ -264,3 +271,8 @@ class NeuronetRegressor(RegressorMixin, NeuronetEstimator):
 for _cls in (NeuronetClassifier, NeuronetRegressor):
     _cls.__doc__ = _cls.__doc__.format(parameters=PARAMETERS_DOC, attributes=_ATTRIBUTES_DOC)
 del _cls
+
+
+def _shown(label):
+    """A label for messages: ``2`` or ``'cat'``, not NumPy's ``np.int64(2)``."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
