@@ -114,6 +114,18 @@ def test_bool_labels_come_back_as_bool(tmp_path):
     assert json.loads(_props(tmp_path / "estimator.onnx")["neuronet.classes"]) == [False, True]
 
 
+def test_uint64_labels_above_int64_are_refused_and_smaller_ones_kept(tmp_path):
+    X = _features()
+    y = np.where(X[:, 0] > 0, np.uint64(2**63 + 5), np.uint64(7))
+    clf, _ = _classifier(y, X=X)
+    with pytest.raises(ValueError, match=r"class label 9223372036854775813 is above 2\*\*63 - 1"):
+        _export(clf, tmp_path)
+    assert not (tmp_path / "estimator.onnx").exists()
+    clf, _ = _classifier(np.where(X[:, 0] > 0, np.uint64(9), np.uint64(7)), X=X)
+    out = _same_as_estimator(_export(clf, tmp_path), clf, X)
+    assert out["label"].tolist() == clf.predict(X).tolist()
+
+
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_labels_at_an_exact_tie_match_predict(tmp_path, n_classes):
     """p == 0.5 exactly (binary) and equal softmax columns: predict picks the first class."""

@@ -196,6 +196,10 @@ def label_tensor(classes):
     kind = classes.dtype.kind
     if kind in "OUS":
         return np.array([str(c) for c in classes], dtype=object)
+    if kind == "u" and classes.size and classes.max() > np.iinfo(np.int64).max:
+        big = classes[classes > np.iinfo(np.int64).max][0]
+        raise ValueError(f"class label {int(big)} is above 2**63 - 1: the ONNX graph's labels are "
+                         "int64 (as the model file's are); encode the labels, e.g. as text")
     if kind in "iu":
         return classes.astype(np.int64)
     if kind == "f":
