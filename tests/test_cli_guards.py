@@ -10,6 +10,7 @@ import os
 import numpy as np
 import pytest
 
+import neuronet as nn
 from neuronet.cli import main
 
 
@@ -495,3 +496,38 @@ def test_a_regression_target_with_decimal_commas_is_explained_as_the_features_ar
     line = one_error_line(capsys)
     assert "the target column 'p' holds '4,5' at line 2, a number written with a decimal comma; " \
            "write it with a decimal point (80.93), so that it can be a regression target" in line
+
+
+def test_codes_written_as_numbers_get_the_categorical_option(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    floors = rng.choice(["1", "2", "3", "G"], size=100, p=[0.3, 0.3, 0.25, 0.15])
+    rows = [[round(float(a), 1), f, round(1000 * a + (0 if f == "G" else 50 * int(f)))]
+            for a, f in zip(rng.uniform(40, 120, 100), floors)]
+    write_table(tmp_path / "floors.csv", ["area", "floor", "price"], rows)
+    first = next(i for i, f in enumerate(floors) if f == "G") + 2
+    assert main(["train", "floors.csv", "--target", "price", "--quiet"]) == 2
+    line = one_error_line(capsys)
+    assert f"floors.csv:{first}, column 2 ('floor'): 'G' is not a finite number" in line
+    assert f"({sum(floors != 'G')} of its 100 values are numbers, so it is read as numeric)" in line
+    assert line.endswith("one-hot encode it with --categorical floor")
+    assert main(["train", "floors.csv", "--target", "price", "--quiet", "--epochs", "2",
+                 "--categorical", "floor"]) == 0
+    model = nn.load("floors.nn")
+    assert model.preprocessor.categorical_columns_ == ["floor"]
+    assert model.preprocessor.categories_ == [["1", "2", "3", "G"]]
+    assert model.predict({"area": [50.0, 60.0], "floor": ["G", "2"]}).shape == (2,)
+    for value, message in (("price", "--categorical price: is the target column"),
+                           ("flor", "--categorical flor: floors.csv: there is no column 'flor'")):
+        assert main(["train", "floors.csv", "--target", "price", "--categorical", value]) == 2
+        assert message in one_error_line(capsys)
+
+
+def test_categorical_from_python_one_hot_encodes_numbers_as_written():
+    table = {"zip": [10115, 80331, 10115, 20095, 80331, 10115], "y": [1, 0, 1, 0, 0, 1]}
+    model = nn.Model.for_table(table, "y", hidden=(3,), categorical="zip")
+    assert model.preprocessor.categories_ == [["10115", "20095", "80331"]]
+    assert model.preprocessor.n_features_out_ == 3
+    with pytest.raises(ValueError, match=r"categorical: 'y' is the target column; it cannot be an "
+                                         r"input column"):
+        nn.Model.for_table(table, "y", categorical=["y"])

@@ -81,7 +81,7 @@ class Model:
     def for_table(cls, table, target, *, task=None, hidden=(100,), activation="relu", loss=None,
                   optimizer="adam", learning_rate=1e-3, weight_decay=1e-3, momentum=0.0,
                   dropout=0.0, dtype="float64", seed=0, vocabulary=None, exclude=(),
-                  missing=MISSING):
+                  categorical=(), missing=MISSING):
         """An untrained model for predicting column ``target`` of ``table`` from its other columns.
 
         The defaults are ``neuronet train``'s (one hidden layer of 100 ReLU units, Adam at 1e-3,
@@ -118,6 +118,9 @@ class Model:
             scales still come from ``table`` only.
         exclude : str or list of str
             Columns to leave out of the inputs (identifiers, free text); each must exist.
+        categorical : str or list of str
+            Input columns to one-hot encode although their values are numbers (codes: a floor
+            ``1, 2, G``, a zip code); each must exist.
         missing : str or list of str
             The texts that mean "no value" (see :class:`~neuronet.preprocessing.TabularPreprocessor`).
         """
@@ -128,13 +131,14 @@ class Model:
         source = training_rows(table, preprocessor.missing)
         target = target_name(source, target)
         exclude = excluded_columns(exclude, source.names, target)
+        categorical = excluded_columns(categorical, source.names, target, "categorical")
         values = source.values(target)
         source.check_no_missing(target, values)
         where = f"{source.source}: the target column {target!r}"
         task = infer_task(values, task, where, source.rows_text)
         inputs = [c for c in source.names if c != target and c not in exclude]
         try:
-            preprocessor.fit(table, inputs, vocabulary=vocabulary)
+            preprocessor.fit(table, inputs, vocabulary=vocabulary, categorical=categorical)
         except ColumnsRefused as err:            # say how to leave them out from Python too
             raise err.spelled_for("exclude", exclude) from None
         classes, mean, scale, written = None, None, None, None

@@ -126,23 +126,25 @@ def momentum_value(momentum, optimizer):
     return momentum
 
 
-def excluded_columns(exclude, names, target):
+def excluded_columns(exclude, names, target, parameter="exclude"):
     """The column names in ``exclude`` (one name, or a sequence of names), each checked to exist
-    among ``names`` and not to be the ``target``."""
+    among ``names`` and not to be the ``target``; ``parameter`` names the argument in messages
+    (``exclude``, ``categorical``)."""
     if isinstance(exclude, (str, numbers.Integral)):
         exclude = [exclude]
     try:
         labels = list(exclude)
     except TypeError:
-        raise TypeError(f"exclude must be a column name or a list of column names, got "
+        raise TypeError(f"{parameter} must be a column name or a list of column names, got "
                         f"{exclude!r}") from None
-    chosen = [column_name(label, "exclude") for label in labels]
+    chosen = [column_name(label, parameter) for label in labels]
     for name in chosen:
         if name == target:
-            raise ValueError(f"exclude: {name!r} is the target column; it cannot be left out")
+            what = "left out" if parameter == "exclude" else "an input column"
+            raise ValueError(f"{parameter}: {name!r} is the target column; it cannot be {what}")
         if name not in names:
-            raise ValueError(f"exclude: there is no column {name!r}{did_you_mean(name, names)}; the "
-                             f"columns are {short_list(names)}")
+            raise ValueError(f"{parameter}: there is no column {name!r}{did_you_mean(name, names)}; "
+                             f"the columns are {short_list(names)}")
     return chosen
 
 

@@ -51,6 +51,20 @@ def _check_representable(source, name, x, z, dtype):
                      f"({np.finfo(dtype).max:.3g}){fix}")
 
 
+def _numbers_of_a_numeric_column(source, name, values, option):
+    """:func:`numeric_values` of a column read as numeric because most of its values are numbers;
+    its first stray text is refused with a pointer to ``option`` (``--categorical``, or
+    ``categorical=``), which makes a column of codes categorical."""
+    try:
+        return numeric_values(source, name, values)
+    except ValueError as err:
+        numbers = sum(parse_number(v) is not None for v in values)
+        spelled = f"{option} {name}" if option.startswith("--") else f"{option}[{name!r}]"
+        raise ValueError(f"{err} ({numbers} of its {len(values)} values are numbers, so it is read "
+                         f"as numeric); if it holds codes (a floor 1, 2, G; a product code), one-hot "
+                         f"encode it with {spelled}") from None
+
+
 def numeric_values(source, name, values):
     """``values`` as a float64 array; a ``ValueError`` naming the rows with missing values, or the
     first value that is not a finite number."""
@@ -134,7 +148,7 @@ class TabularPreprocessor:
     def __init__(self, missing=MISSING):
         self.missing = missing_words(missing)
 
-    def fit(self, data, columns=None, vocabulary=None):
+    def fit(self, data, columns=None, vocabulary=None, categorical=()):
         """Learn the column kinds, means, scales and categories from ``data`` (see the module doc).
 
         Parameters
@@ -147,6 +161,9 @@ class TabularPreprocessor:
             More rows (e.g. the whole file, held-out test rows included) whose values are added to
             the categories of the categorical columns. Only category *names* come from them; the
             column kinds, means and scales are fitted on ``data`` alone.
+        categorical : list of str
+            Input columns to one-hot encode whatever their values: codes written as numbers (a
+            floor ``1, 2, 3, G``, a product code). Their categories are the values as text.
 
         Text columns that cannot be learned from as they are, numbers written as text ("$1,234",
         "80,93") and columns with more different values than ``max(columns.MAX_CATEGORIES_FLOOR, n_rows / 2)``
@@ -154,6 +171,7 @@ class TabularPreprocessor:
         """
         source = RowSource(data, columns if not isinstance(data, Table) else None, self.missing)
         names = list(columns) if columns is not None else source.names
+        codes = set(categorical)           # one-hot encoded, whatever their values
         extra = None if vocabulary is None else RowSource(
             vocabulary, None if isinstance(vocabulary, Table) else names, self.missing)
         if source.n_rows == 0:
@@ -170,8 +188,10 @@ class TabularPreprocessor:
         source.check_complete([(name, values) for name, values, x in read if x is None],
                               leave_out="exclude")
         for name, values, x in read:
-            if x is None and column_kind(values) != "categorical":
-                x = numeric_values(source, name, values)       # raises at the first stray text
+            if name in codes:
+                x = None
+            elif x is None and column_kind(values) != "categorical":
+                x = _numbers_of_a_numeric_column(source, name, values, "categorical=")
             if x is not None:
                 numeric.append(name)
                 mean, std = mean_and_std(x)

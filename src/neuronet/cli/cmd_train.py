@@ -50,6 +50,9 @@ def add_parser(subparsers):
     p.add_argument("--drop", action="append", metavar="COLUMNS",
                    help="leave these columns out of the inputs, comma-separated (e.g. id,name); "
                         "may be repeated")
+    p.add_argument("--categorical", action="append", metavar="COLUMNS",
+                   help="one-hot encode these input columns although their values are numbers "
+                        "(codes: a floor 1,2,G; a zip code), comma-separated; may be repeated")
     p.add_argument("--hidden", default="100", metavar="SIZES",
                    help="hidden layer sizes, comma-separated, e.g. 128,64; 'none' for no hidden "
                         "layer (default 100)")
@@ -123,17 +126,17 @@ def _dropped(table, specs, target):
     return names
 
 
-def _check_every_row(source, target, dropped):
+def _check_every_row(source, target, dropped, categorical):
     """Missing values, and text in a column of numbers, anywhere in the file (held-out rows too): a
     mistake is reported at its first line before training, not found in the test rows after it."""
-    from ..preprocessing import _fast_numbers, column_kind, numeric_values
+    from ..preprocessing import _fast_numbers, _numbers_of_a_numeric_column, column_kind
     inputs = [(name, source.values(name)) for name in source.names
               if name not in dropped and name != target]
     looser = [(name, values) for name, values in inputs if _fast_numbers(values) is None]
     source.check_complete(looser, leave_out="--drop")     # every column with gaps, in one message
     for name, values in looser:
-        if column_kind(values) is None:
-            numeric_values(source, name, values)     # raises at the first text
+        if name not in categorical and column_kind(values) is None:
+            _numbers_of_a_numeric_column(source, name, values, "--categorical")  # the first text
 
 
 def _label_notes(values):
@@ -218,7 +221,12 @@ def run(args):
     source.check_no_missing(target, values)
     task = infer_task(values, args.task, f"{shown}: the target column {target!r}", source.rows_text)
     classifier = task != "regression"
-    _check_every_row(source, target, dropped)
+    categorical = table_columns(table, args.categorical, "--categorical")
+    for name in categorical:
+        if name == target or name in dropped:
+            what = "the target column" if name == target else "left out with --drop"
+            raise UsageError(f"--categorical {name}: is {what}; name input columns")
+    _check_every_row(source, target, dropped, categorical)
     notes = _label_notes(values) if classifier else []
 
     n = table.n_rows
@@ -237,7 +245,7 @@ def run(args):
                                 optimizer=args.optimizer, learning_rate=args.lr,
                                 momentum=args.momentum, weight_decay=args.weight_decay,
                                 dropout=args.dropout, dtype=args.dtype, seed=args.seed,
-                                exclude=dropped, missing=missing)
+                                exclude=dropped, categorical=categorical, missing=missing)
     except ColumnsRefused as err:            # say it the command line's way: --drop, not exclude=
         raise err.spelled_for("--drop") from None
     model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns),
