@@ -119,8 +119,7 @@ class Model:
         exclude : str or list of str
             Columns to leave out of the inputs (identifiers, free text); each must exist.
         categorical : str or list of str
-            Input columns to one-hot encode although their values are numbers (codes: a floor
-            ``1, 2, G``, a zip code); each must exist.
+            Input columns to one-hot encode although their values are numbers (codes, zip codes).
         missing : str or list of str
             The texts that mean "no value" (see :class:`~neuronet.preprocessing.TabularPreprocessor`).
         """
