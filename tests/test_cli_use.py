@@ -179,15 +179,29 @@ def test_predict_keep_copies_columns_through_for_joining_back(iris_model, tmp_pa
     assert json.loads(out)["kept"] == {"id": ["007", "x-2"]}
 
 
-@pytest.mark.parametrize("keep, message", [
-    ("ID", "--keep ID: "),
-    ("species", "--keep species: is the name of the prediction column"),
-])
-def test_predict_keep_refuses_unknown_columns_and_the_target_name(iris_model, tmp_path, capsys,
-                                                                  keep, message):
+def test_keeping_the_target_puts_truth_beside_a_predicted_column(iris_model, tmp_path, capsys):
     data = tmp_path / "flowers.csv"
     data.write_text("id,sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,species\n"
                     "1,5.1,3.5,1.4,0.2,setosa\n")
+    code, out, err = run(capsys, "predict", iris_model, data, "--keep", "species")
+    assert code == 0, err
+    assert list(csv.reader(io.StringIO(out))) == [["species", "predicted_species"],
+                                                  ["setosa", "setosa"]]
+    code, out, err = run(capsys, "predict", iris_model, data, "--keep", "species", "--json")
+    result = json.loads(out)
+    assert result["column"] == "predicted_species" and result["kept"] == {"species": ["setosa"]}
+
+
+@pytest.mark.parametrize("keep, message", [
+    ("ID", "--keep ID: "),
+    ("species,predicted_species",
+     "--keep predicted_species: is the name of the prediction column"),
+])
+def test_predict_keep_refuses_unknown_columns_and_the_prediction_name(iris_model, tmp_path, capsys,
+                                                                      keep, message):
+    data = tmp_path / "flowers.csv"
+    data.write_text("id,sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,species,"
+                    "predicted_species\n1,5.1,3.5,1.4,0.2,setosa,setosa\n")
     code, out, err = run(capsys, "predict", iris_model, data, "--keep", keep, "--out",
                          tmp_path / "p.csv")
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1

@@ -19,7 +19,8 @@ def add_parser(subparsers):
         subparsers, "predict", run, summary="predict the target for every row of a CSV file",
         description="Predict the target of every row of DATA with MODEL and write CSV: one row per "
                     "input row, in order, with a header. The column is named after the model's "
-                    "target; --proba adds one column per class, 'proba_<label>'. DATA needs the "
+                    "target ('predicted_<target>' when --keep copies the target column itself); "
+                    "--proba adds one column per class, 'proba_<label>'. DATA needs the "
                     "model's input columns (other columns, such as the target, are ignored). "
                     "Numbers are written in full precision (they read back as the same floats).",
         model=True, data=True)
@@ -46,9 +47,12 @@ def run(args):
         raise UsageError("--proba needs a classifier; this model does regression")
     table, _, shown = read_data(args.data)
     kept = table_columns(table, args.keep, "--keep")
-    if model.target in kept:
-        raise UsageError(f"--keep {model.target}: is the name of the prediction column; the "
-                         "output would have two columns of that name")
+    # Kept next to its prediction (truth beside the guess), the target gives the prediction a name
+    # of its own.
+    column = f"predicted_{model.target}" if model.target in kept else model.target
+    if column in kept:
+        raise UsageError(f"--keep {column}: is the name of the prediction column; the output "
+                         "would have two columns of that name")
     labels = model.predict(table)
     proba = model.predict_proba(table) if args.proba else None
     classes = class_names(model) if model.is_classifier else None
@@ -56,7 +60,7 @@ def run(args):
         # The labels as the training file wrote them ("007", "1.0"), not as parsed (7, 1).
         labels = np.asarray(classes)[np.searchsorted(model.classes_, labels)]
     kept_values = [table.column(name) for name in kept]
-    header = [*kept, model.target]
+    header = [*kept, column]
     if proba is not None:
         header += [f"proba_{c}" for c in classes]
     text = io.StringIO()
@@ -71,7 +75,7 @@ def run(args):
         atomic_write(out, lambda f: f.write(text.getvalue()), binary=False)
     if args.json:
         result = {"command": "predict", "model": args.model, "data": shown, "n_rows": len(labels),
-                  "out": out, "target": model.target}
+                  "out": out, "target": model.target, "column": column}
         if out is None:
             if kept:
                 result["kept"] = dict(zip(kept, kept_values))
