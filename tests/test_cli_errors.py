@@ -200,3 +200,13 @@ def test_train_reports_its_own_post_training_error_once(tmp_path, capsys):
     assert code == 3 and len(out.splitlines()) == 1
     result = json.loads(out)
     assert result["command"] == "train" and "diverged" in result["error"] and "exit_code" not in result
+
+
+def test_json_before_a_misspelled_or_missing_command_names_the_command_first(capsys):
+    out, err = usage_error(capsys, ["--json", "trian", "iris"])
+    assert one_error_line(err, None) == ("unknown command 'trian'; did you mean train?; --json goes "
+                                         "after the command name (see neuronet --help)")
+    assert json.loads(out)["error"].startswith("unknown command 'trian'")
+    out, err = usage_error(capsys, ["--json"])
+    assert one_error_line(err, None).startswith("choose a command: datasets, demo, evaluate")
+    assert "--version" not in err[0]

@@ -91,6 +91,14 @@ def _parse(parser, argv, word):
         if command is not None and all(w.partition("=")[0] in _options(command) for w in unknown):
             raise _ArgumentError(command.prog, f"{' '.join(unknown)} goes after the command name: "
                                                f"{command.prog} ... {' '.join(unknown)}")
+        names = list(parser.commands)
+        everywhere = [w for w in unknown if all(w.partition("=")[0] in _options(c)
+                                                for c in parser.commands.values())]
+        if everywhere and len(everywhere) == len(unknown):     # `neuronet --json trian iris`
+            where = (f"unknown command {word!r}{_did_you_mean([word], names)}" if word is not None
+                     else f"choose a command: {', '.join(names)}")
+            raise _ArgumentError(parser.prog, f"{where}; {' '.join(unknown)} goes after the "
+                                              "command name")
         raise _ArgumentError(parser.prog, f"unrecognized arguments: {' '.join(unknown)}"
                                           f"{_did_you_mean(unknown, top)}")
     try:
