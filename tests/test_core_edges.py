@@ -224,3 +224,19 @@ def test_network_and_model_save_as_keras_users_expect(tmp_path):
 def test_settings_of_the_wrong_type_are_named(build, error, message):
     with pytest.raises(error, match=message):
         build()
+
+
+def test_a_probability_of_exactly_one_half_is_class_0_everywhere_as_in_scikit_learn():
+    net = nn.Network([nn.Dense(1, 1, activation="sigmoid")], seed=0)
+    net.layers[0].weights, net.layers[0].bias = [[0.0]], [0.0]          # P = 0.5 exactly
+    assert net.predict_proba([[1.0]]).tolist() == [[0.5, 0.5]]
+    assert net.predict_classes([[1.0], [2.0]]).tolist() == [0, 0]
+    assert net.evaluate([[1.0]], [0])["accuracy"] == 1.0
+    pytest.importorskip("sklearn")
+    from neuronet.sklearn import NeuronetClassifier
+    with pytest.warns(Warning, match="Maximum iterations"):
+        clf = NeuronetClassifier((1,), max_iter=1, random_state=0).fit([[0.0], [1.0]], [0, 1])
+    for W in (*clf.coefs_, *clf.intercepts_):
+        W[...] = 0.0
+    assert clf.predict_proba([[1.0]]).tolist() == [[0.5, 0.5]]
+    assert clf.predict([[1.0]]).tolist() == [0]

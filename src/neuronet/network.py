@@ -291,14 +291,15 @@ class Network(FlatParameters):
         return P
 
     def predict_classes(self, X):
-        """Predicted labels: ``classes_`` for softmax outputs, 0/1 for sigmoid outputs (per unit)."""
+        """Predicted labels: ``classes_`` for softmax outputs, 0/1 for sigmoid outputs (per unit: 1
+        where ``P > 0.5``, so an exact 0.5 is 0, as in scikit-learn)."""
         P = self.predict_proba(X)
         if self.output_activation == "softmax":
             index = P.argmax(axis=1)
             return index if self.classes_ is None else self.classes_[index]
         if self.n_outputs == 1:
-            return (P[:, 1] >= 0.5).astype(int)
-        return (P >= 0.5).astype(int)
+            return (P[:, 1] > 0.5).astype(int)
+        return (P > 0.5).astype(int)
 
     def evaluate(self, X, y, sample_weight=None):
         """The loss on ``(X, y)`` and, for classifiers, the accuracy: ``{"loss": .., "accuracy": ..}``.
@@ -317,7 +318,7 @@ class Network(FlatParameters):
             if self.output_activation == "softmax":
                 hit = P.argmax(axis=1) == Y.argmax(axis=1)
             else:
-                hit = (P[:, 0] >= 0.5) == (Y[:, 0] >= 0.5)
+                hit = (P[:, 0] > 0.5) == (Y[:, 0] > 0.5)
             result["accuracy"] = float(np.average(hit, weights=w))
         return result
 
