@@ -218,7 +218,7 @@ def test_callbacks_in_a_tuple_are_called():
     (lambda: nn.Dropout(None), TypeError, r"Dropout rate must be a number in \[0, 1\), got None"),
     (lambda: nn.Dropout("x"), TypeError, r"Dropout rate must be a number in \[0, 1\), got 'x'"),
     (lambda: nn.Neuron(n_inputs=0), ValueError, r"^n_inputs must be a positive integer, got 0$"),
-    (lambda: nn.Neuron(n_inputs=2.0), ValueError, r"^n_inputs must be a positive integer, got 2.0$"),
+    (lambda: nn.Neuron(n_inputs=2.0), TypeError, r"^n_inputs must be a positive integer, got 2.0$"),
     (lambda: nn.Network(5), TypeError, r"layers must be a non-empty list"),
 ])
 def test_bad_constructor_arguments_are_named(make, error, match):
@@ -311,3 +311,17 @@ def test_a_network_pickled_before_parameters_became_a_property_still_loads():
 def test_seeds_numpy_takes_are_taken(seed):
     net = nn.Network([nn.Dense(3, 2, activation="tanh"), nn.Dense(2, 1)], seed=seed)
     assert np.isfinite(net.parameters).all() and net.parameters.any()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: nn.Dense("3", 1), "Dense n_in must be a positive integer, got '3'"),
+    (lambda: nn.Dropout("0.1"), r"Dropout rate must be a number in \[0, 1\), got '0.1'"),
+    (lambda: nn.Neuron(n_inputs="3"), "n_inputs must be a positive integer, got '3'"),
+    (lambda: nn.SGD("0.1"), "learning_rate must be a number, got '0.1'"),
+    (lambda: nn.Adam(beta1="0.9"), r"Adam beta1 must be a number in \[0, 1\), got '0.9'"),
+    (lambda: nn.Network([nn.Dense(1, 1)]).fit([[0.0]], [0.0], epochs="3"),
+     "epochs must be a positive integer, got '3'"),
+])
+def test_a_setting_of_the_wrong_type_is_a_type_error_everywhere(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_fraction
+
 __all__ = [
     "Activation", "Identity", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax",
     "ACTIVATIONS", "get_activation", "register_activation",
@@ -142,11 +144,7 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
 
     def __init__(self, slope=0.01):
-        if isinstance(slope, bool) or not isinstance(slope, (int, float, np.integer, np.floating)):
-            raise TypeError(f"leaky_relu slope must be a number in [0, 1), got {slope!r}")
-        if not 0.0 <= float(slope) < 1.0:
-            raise ValueError(f"leaky_relu slope must be in [0, 1), got {slope!r}")
-        self.slope = float(slope)
+        self.slope = check_fraction("leaky_relu slope", slope)
 
     def forward(self, Z, out):
         # Z * slope is a temporary so that out may be Z itself

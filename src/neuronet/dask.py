@@ -24,6 +24,7 @@ import numbers
 import numpy as np
 
 from ._extras import require
+from .validation import check_count
 
 dask = require("dask", "dask")
 da = require("dask.array", "dask")
@@ -82,8 +83,7 @@ def partial_fit_blocks(estimator, X, y, *, sample_weight=None, epochs=1, shuffle
         If ``estimator`` has no ``partial_fit``, ``random_state`` is of another type, or an input
         is a Dask collection other than an array, DataFrame or Series.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    check_count("epochs", epochs)
     if not hasattr(estimator, "partial_fit"):
         raise TypeError(f"{type(estimator).__name__} has no partial_fit method")
     rng = _block_order_rng(random_state)

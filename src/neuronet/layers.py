@@ -21,7 +21,7 @@ import weakref
 import numpy as np
 
 from .activations import Identity, get_activation
-from .validation import as_numeric
+from .validation import as_numeric, check_count, check_fraction
 
 __all__ = ["Layer", "Dense", "Dropout", "LayerState", "check_layer_stack"]
 
@@ -102,10 +102,7 @@ class Dense(Layer):
     """
 
     def __init__(self, n_in, n_out, activation="identity", bias=True):
-        for name, value in (("n_in", n_in), ("n_out", n_out)):
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"Dense {name} must be a positive integer, got {value!r}")
-        self.n_in, self.n_out = int(n_in), int(n_out)
+        self.n_in, self.n_out = check_count("Dense n_in", n_in), check_count("Dense n_out", n_out)
         self.activation = get_activation(activation)
         self.has_bias = bool(bias)
         # Until a network binds the layer, it owns its arrays (float64 zeros).
@@ -221,11 +218,7 @@ class Dropout(Layer):
     """
 
     def __init__(self, rate):
-        if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)):
-            raise TypeError(f"Dropout rate must be a number in [0, 1), got {rate!r}")
-        if not 0.0 <= float(rate) < 1.0:
-            raise ValueError(f"Dropout rate must be in [0, 1), got {rate!r}")
-        self.rate = float(rate)
+        self.rate = check_fraction("Dropout rate", rate)
         self._rng = np.random.default_rng()
         self._buffers = {}  # shape -> (draws, keep mask, output, input gradient)
 

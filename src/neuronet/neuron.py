@@ -19,6 +19,7 @@ import numpy as np
 from .layers import Dense
 from .network import Network
 from .optimizers import SGD
+from .validation import check_count
 
 __all__ = ["Neuron"]
 
@@ -35,8 +36,7 @@ class Neuron:
     """
 
     def __init__(self, n_inputs=3, seed=1):
-        if isinstance(n_inputs, bool) or not isinstance(n_inputs, (int, np.integer)) or n_inputs < 1:
-            raise ValueError(f"n_inputs must be a positive integer, got {n_inputs!r}")
+        check_count("n_inputs", n_inputs)
         self.network = Network([Dense(n_inputs, 1, activation="sigmoid", bias=False)],
                                loss="sse", optimizer=SGD(learning_rate=1.0), init="tutorial", seed=seed)
 
@@ -55,9 +55,7 @@ class Neuron:
 
     def train(self, training_set_inputs, training_set_outputs, number_of_training_iterations):
         """The tutorial's ``train``: that many full-batch gradient steps. Returns ``self``."""
-        n = number_of_training_iterations
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"the number of training iterations must be a positive integer, got {n!r}")
+        n = check_count("the number of training iterations", number_of_training_iterations)
         self.network.fit(training_set_inputs, training_set_outputs,
                          epochs=number_of_training_iterations, batch_size=None, shuffle=False)
         return self

@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from .validation import check_fraction, check_non_negative, check_positive
+
 __all__ = ["Optimizer", "SGD", "Adam", "OPTIMIZERS", "get_optimizer"]
 
 
@@ -28,8 +30,8 @@ class Optimizer:
     """
 
     def __init__(self, learning_rate, weight_decay=0.0):
-        self.learning_rate = _positive("learning_rate", learning_rate)
-        self.weight_decay = _non_negative("weight_decay", weight_decay)
+        self.learning_rate = check_positive("learning_rate", learning_rate)
+        self.weight_decay = check_non_negative("weight_decay", weight_decay)
         self._params = None
 
     def bind(self, params, grads):
@@ -64,7 +66,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=0.0):
         super().__init__(learning_rate, weight_decay)
-        self.momentum = _non_negative("momentum", momentum)
+        self.momentum = check_non_negative("momentum", momentum)
         if self.momentum >= 1.0:
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
         if nesterov and self.momentum == 0.0:
@@ -106,11 +108,9 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_decay=0.0):
         super().__init__(learning_rate, weight_decay)
-        for name, beta in (("beta1", beta1), ("beta2", beta2)):
-            if not 0.0 <= _number(f"Adam {name}", beta) < 1.0:
-                raise ValueError(f"Adam {name} must be in [0, 1), got {beta!r}")
-        self.beta1, self.beta2 = float(beta1), float(beta2)
-        self.epsilon = _positive("epsilon", epsilon)
+        self.beta1 = check_fraction("Adam beta1", beta1)
+        self.beta2 = check_fraction("Adam beta2", beta2)
+        self.epsilon = check_positive("epsilon", epsilon)
 
     def reset(self):
         self.t = 0
@@ -148,34 +148,10 @@ class Adam(Optimizer):
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}
 
 
-def get_optimizer(optimizer, learning_rate=None):
-    """Resolve a name (``"sgd"``, ``"adam"``) or an :class:`Optimizer` instance."""
+def get_optimizer(optimizer):
+    """Resolve a name (``"sgd"``, ``"adam"``: with its defaults) or an :class:`Optimizer` instance."""
     if isinstance(optimizer, Optimizer):
         return optimizer
     if isinstance(optimizer, str) and optimizer.lower() in OPTIMIZERS:
-        cls = OPTIMIZERS[optimizer.lower()]
-        return cls() if learning_rate is None else cls(learning_rate=learning_rate)
+        return OPTIMIZERS[optimizer.lower()]()
     raise ValueError(f"unknown optimizer {optimizer!r}; known: {', '.join(sorted(OPTIMIZERS))}")
-
-
-def _positive(name, value):
-    value = _number(name, value)
-    if not value > 0.0:
-        raise ValueError(f"{name} must be greater than 0, got {value!r}")
-    return value
-
-
-def _non_negative(name, value):
-    value = _number(name, value)
-    if not value >= 0.0:
-        raise ValueError(f"{name} must be 0 or greater, got {value!r}")
-    return value
-
-
-def _number(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value

@@ -145,8 +145,11 @@ def check_sample_weight(sample_weight, n_samples, dtype):
 
 
 def check_count(name, value):
-    """``value`` as an int of at least 1 (not a bool, a float or text)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    """``value`` as an int of at least 1: a ``TypeError`` for a bool, a float or text, a
+    ``ValueError`` below 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive integer, got {value!r}")
+    if value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
 
