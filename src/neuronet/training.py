@@ -109,30 +109,21 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
 
     ``validation`` is ``None`` or ``(X_val, Y_val, w_val)``. With ``patience`` set, training stops after
     that many epochs without an improvement greater than ``min_delta`` of the monitored loss
-    (``val_loss`` if there is validation data, else ``loss``) and the best weights are restored:
-    for ``val_loss`` those at the end of the best epoch (where it was measured); for ``loss``, those
-    at its start (the loss of an epoch is measured on its batches before each step, so with one
-    batch per epoch it is exactly the loss of the weights the epoch started from).
+    (``val_loss`` if there is validation data, else ``loss``) and the best weights are restored
+    (see :class:`_EarlyStopping`).
 
     With a mean loss, a mini-batch whose rows all have sample weight 0 is skipped (its weighted mean
     is undefined): no loss, no step. A summed loss (``sse``) steps through it as through any other:
     its data gradient is 0, but momentum and weight decay still move the weights, as in PyTorch.
 
-    If a loss becomes NaN or infinite, :class:`TrainingDiverged` is raised and the weights go back to
-    those at the start of the epoch with the lowest training loss so far (with one full batch per
-    epoch, exactly the weights with the lowest loss seen): a diverging run often passes through huge
-    but finite losses first, and their weights are useless. Two buffers are swapped, one copy of the
-    weights per epoch.
+    If a loss becomes NaN or infinite, :class:`TrainingDiverged` is raised and the weights go back
+    (see :class:`_Rollback`).
     """
     batches = _Batches(X, Y, sample_weight, batch_size, shuffle, rng)
-    history = net.history
-    monitor = "val_loss" if validation is not None else "loss"
-    params = net.parameters
-    # The weights at the start of this epoch, and at the start of the epoch with the lowest
-    # training loss so far (where a diverging run goes back to; see the docstring).
-    epoch_start, best_start = params.copy(), params.copy()
-    lowest, lowest_epoch = math.inf, None
-    best, best_params, waited = math.inf, None, 0
+    history, params = net.history, net.parameters
+    rollback = _Rollback(params)
+    stopping = None if patience is None else _EarlyStopping(
+        patience, min_delta, "val_loss" if validation is not None else "loss")
     summed, n = net.loss.reduction == "sum", X.shape[0]
     net.stop_training = False
     stopped = "completed"
@@ -143,20 +134,15 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
                                 "n_samples": X.shape[0]})
     epoch = 0
     for epoch in range(1, epochs + 1):
-        if epoch > 1:
-            np.copyto(epoch_start, params)
-        start = epoch_start  # (the swap below renames this buffer; it keeps this epoch's start)
+        start = rollback.begin_epoch(params, epoch)
         total, count = 0.0, 0.0
         for batch, (Xb, Yb, wb) in enumerate(batches):
             if wb is not None and not summed and not wb.any():  # a mean over weights summing to
                 continue                                          # 0 is undefined: no step
             loss = train_step(Xb, Yb, wb)
             if not isfinite(loss):
-                what = f"the loss became {loss} in epoch {epoch0 + epoch}, batch {batch + 1}"
-                if lowest_epoch is not None:
-                    raise _go_back(net, what, best_start, lowest_epoch, lowest)
-                # Still in the first epoch: its start is all there is (and batch 1 measured it).
-                raise _go_back(net, what, epoch_start, epoch0 + 1 if batch else None, None)
+                raise rollback.diverged(net, f"the loss became {loss} in epoch {epoch0 + epoch}, "
+                                             f"batch {batch + 1}", epoch0, first_batch=batch == 0)
             # The epoch's loss. Each batch's loss holds the whole L2 penalty.
             if summed:   # a sum of batch sums: a batch of m of the n rows counts its share of the
                 m = Xb.shape[0]  # penalty, so the epoch holds it once, as evaluate() does
@@ -173,34 +159,80 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
                 break
         logs = {"loss": total if summed else total / count}
         history["loss"].append(logs["loss"])
-        if logs["loss"] < lowest and not net.stop_training:  # (an interrupted epoch's loss is partial)
-            lowest, lowest_epoch = logs["loss"], epoch0 + epoch
-            best_start, epoch_start = epoch_start, best_start
+        if not net.stop_training:            # (an interrupted epoch's loss is partial)
+            rollback.end_epoch(logs["loss"], epoch0 + epoch)
         if validation is not None:
             logs["val_loss"] = net.evaluate_loss(*validation)
         _record_val_loss(history, logs.get("val_loss"))
         if not isfinite(logs.get("val_loss", 0.0)):
-            raise _go_back(net, f"the validation loss became {logs['val_loss']} in epoch "
-                                f"{epoch0 + epoch}", best_start, lowest_epoch, lowest)
+            raise rollback.diverged(net, f"the validation loss became {logs['val_loss']} in "
+                                         f"epoch {epoch0 + epoch}", epoch0)
         for cb in callbacks:
             cb.on_epoch_end(net, epoch0 + epoch, logs)
-        if patience is not None:
-            if logs[monitor] < best - min_delta:
-                best, waited = logs[monitor], 0
-                # val_loss is measured after the epoch, on its final weights; the training loss
-                # during it, from the weights it started with (exactly so with one batch per epoch)
-                best_params = (params if monitor == "val_loss" else start).copy()
-                net.best_epoch_ = epoch0 + epoch
-            else:
-                waited += 1
-                if waited >= patience:
-                    stopped = "early_stopping"
+        if stopping is not None and stopping.should_stop(net, logs, params, start, epoch0 + epoch):
+            stopped = "early_stopping"
         if net.stop_training:
             stopped = "interrupted"
         if stopped != "completed":
             break
-    if best_params is not None:
-        params[...] = best_params
+    if stopping is not None:
+        stopping.restore(params)
     for cb in callbacks:
         cb.on_train_end(net, {"epochs_run": epoch, "stopped": stopped})
     return stopped
+
+
+class _Rollback:
+    """Where a diverging run goes back to: the weights at the start of the epoch with the lowest
+    training loss so far (with one full batch per epoch, exactly the weights with the lowest loss
+    seen). A diverging run often passes through huge but finite losses first, and their weights are
+    useless. Two buffers are swapped: one copy of the weights per epoch."""
+
+    def __init__(self, params):
+        self.epoch_start, self.best_start = params.copy(), params.copy()
+        self.lowest, self.lowest_epoch = math.inf, None
+
+    def begin_epoch(self, params, epoch):
+        """Keep the weights this epoch starts from; returns the buffer holding them."""
+        if epoch > 1:
+            np.copyto(self.epoch_start, params)
+        return self.epoch_start
+
+    def end_epoch(self, loss, epoch):
+        """A complete epoch's training loss: the lowest so far keeps its starting weights."""
+        if loss < self.lowest:
+            self.lowest, self.lowest_epoch = loss, epoch
+            self.best_start, self.epoch_start = self.epoch_start, self.best_start
+
+    def diverged(self, net, what, epoch0, first_batch=False):
+        """Put the weights back and return the :class:`TrainingDiverged` to raise."""
+        if self.lowest_epoch is not None:
+            return _go_back(net, what, self.best_start, self.lowest_epoch, self.lowest)
+        # Still in the first epoch: its start is all there is (and batch 1 measured it).
+        return _go_back(net, what, self.epoch_start, None if first_batch else epoch0 + 1, None)
+
+
+class _EarlyStopping:
+    """Stop after ``patience`` epochs without an improvement greater than ``min_delta`` of the
+    ``monitor``-ed loss, and restore the best weights: for ``val_loss`` those at the end of the best
+    epoch (where it was measured); for ``loss``, those at its start (an epoch's loss is measured on
+    its batches before each step, so with one batch per epoch it is exactly the loss of the weights
+    the epoch started from)."""
+
+    def __init__(self, patience, min_delta, monitor):
+        self.patience, self.min_delta, self.monitor = patience, min_delta, monitor
+        self.best, self.best_params, self.waited = math.inf, None, 0
+
+    def should_stop(self, net, logs, params, start, epoch):
+        """After an epoch (its ``logs``; ``start``: the weights it began with): stop now?"""
+        if logs[self.monitor] < self.best - self.min_delta:
+            self.best, self.waited = logs[self.monitor], 0
+            self.best_params = (params if self.monitor == "val_loss" else start).copy()
+            net.best_epoch_ = epoch
+            return False
+        self.waited += 1
+        return self.waited >= self.patience
+
+    def restore(self, params):
+        if self.best_params is not None:
+            params[...] = self.best_params
