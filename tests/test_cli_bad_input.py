@@ -63,6 +63,7 @@ CASES = [
     (["train", "good.csv", "--target", "y", "--plot", "gone/c.png"], ["gone", "does not exist"]),
     (["train", "good.csv", "--target", "y", "--plot", "c.txt"], ["--plot c.txt", ".png"]),
     (["train", "good.csv", "--target", "y", "--hidden", "8,x"], ["--hidden 8,x"]),
+    (["train", "nope.csv", "--target", "y", "--hidden", "8,x"], ["--hidden 8,x"]),  # options first
     (["train", "good.csv", "--target", "colour", "--task", "regression"], ["good.csv", "holds text ('red' at line 2)"]),
     (["predict", "model.nn", "other_columns.csv"], ["other_columns.csv", "do not match", "needs b, colour"]),
     (["predict", "model.nn", "new_colour.csv"], ["new_colour.csv:2", "column 3 ('colour')", "'purple'"]),

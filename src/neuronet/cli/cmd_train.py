@@ -8,21 +8,19 @@ Once training has run, the model is always saved before anything else can fail.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 
 import numpy as np
 
 from . import UsageError
 from ._common import (ProgressBar, check_output_path, class_names, command_parser,
-                      fraction, metric_text, non_negative_float, non_negative_int, plural,
-                      positive_float, positive_int, print_json, read_data, table_columns)
+                      fraction, non_negative_float, non_negative_int, positive_float, positive_int,
+                      print_json, read_data, table_columns)
+from ._train_report import MIN_ROWS_FOR_TEST, Interrupt, report
 
 EXIT_USAGE = 2
 EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
-#: With fewer rows than this, no test rows are held out (the tutorial table has 4).
-MIN_ROWS_FOR_TEST = 20
 PLOT_FORMATS = (".png", ".svg", ".pdf")
 
 
@@ -183,13 +181,49 @@ def _check_validation(args, n, n_fit):
 
 
 def run(args):
-    from .. import io
-    from ..columns import ColumnsRefused
-    from ..csvdata import MISSING, missing_words, name_list
-    from ..model import Model, infer_task, parse_labels
-    from ..preprocessing import RowSource, stratified_split
-    from ..training import TrainingDiverged
+    out, plot, hidden = _check_options(args)
+    data = _read(args)
+    train_table, test_table = _split(args, data)
+    model = _untrained_model(args, hidden, data, train_table, test_table)
+    notes = data.notes + _identifier_notes(model, train_table)
+    notes += _check_validation(args, data.table.n_rows, train_table.n_rows)
+    for note in notes if not args.quiet else ():
+        print(f"note: {note}", file=sys.stderr)
+    progress, diverged = _fit(args, model, train_table, out, data.table.n_rows)
+    result = {"command": "train", "data": data.shown, "target": data.target, "task": data.task,
+              "classes": class_names(model) if data.classifier else None,
+              "inputs": len(model.preprocessor.columns_), "features": model.network.n_inputs,
+              "parameters": model.network.n_parameters,
+              "rows": {"train": model.metadata["training"]["n_train_rows"],
+                       "validation": model.metadata["training"]["n_validation_rows"],
+                       "test": 0 if test_table is None else test_table.n_rows},
+              "epochs_run": model.metadata["training"]["epochs_run"],
+              "stopped": "diverged" if diverged else model.network.stopped_,
+              "seconds": round(progress.seconds, 3), "notes": notes}
+    # Nothing below may lose the trained model: the test rows are scored in a try, and the model
+    # is saved before any report.
+    test_error = _score(model, result, train_table, test_table)
+    _save(model, result, out, plot, f"{data.shown}: predicting {data.target!r}")
+    if args.json:
+        print_json(dict(result, error=diverged or test_error))
+    elif not args.quiet:
+        report(result, model)
+    return _exit_code(args, model, result, out, diverged, test_error)
 
+
+class _Data:
+    """What ``train`` reads and checks before anything is built: the table, its target and the
+    columns' roles (``--drop``, ``--categorical``, ``--missing``)."""
+
+    def __init__(self, table, shown, target, dropped, categorical, missing, values, task, notes):
+        self.table, self.shown, self.target = table, shown, target
+        self.dropped, self.categorical, self.missing = dropped, categorical, missing
+        self.values, self.task, self.notes = values, task, notes
+        self.classifier = task != "regression"
+
+
+def _check_options(args):
+    """``(out, plot, hidden)``, checked before any work is done (a plot also needs matplotlib)."""
     hidden = _hidden(args.hidden)
     if args.momentum and args.optimizer != "sgd":
         raise UsageError(f"--momentum {args.momentum:g}: is for --optimizer sgd; {args.optimizer} "
@@ -204,6 +238,15 @@ def run(args):
     if plot is not None:
         from .._extras import require
         require("matplotlib", "plot")                # fail now, not after training
+    return out, plot, hidden
+
+
+def _read(args):
+    """Read DATA and check the target, the column options and every row (held-out rows too)."""
+    from ..csvdata import MISSING, missing_words, name_list
+    from ..model import infer_task
+    from ..preprocessing import RowSource
+
     table, default_target, shown = read_data(args.data)
     target = args.target or default_target
     if target is None:
@@ -220,75 +263,83 @@ def run(args):
     values = source.values(target)
     source.check_no_missing(target, values)
     task = infer_task(values, args.task, f"{shown}: the target column {target!r}", source.rows_text)
-    classifier = task != "regression"
     categorical = table_columns(table, args.categorical, "--categorical")
     for name in categorical:
         if name == target or name in dropped:
             what = "the target column" if name == target else "left out with --drop"
             raise UsageError(f"--categorical {name}: is {what}; name input columns")
     _check_every_row(source, target, dropped, categorical)
-    notes = _label_notes(values) if classifier else []
+    notes = _label_notes(values) if task != "regression" else []
+    return _Data(table, shown, target, dropped, categorical, missing, values, task, notes)
 
-    n = table.n_rows
-    test_fraction = args.test_split if n >= MIN_ROWS_FOR_TEST else 0.0
-    if test_fraction:
-        labels = parse_labels(values) if classifier else None
-        keep, held = stratified_split(n, test_fraction, args.seed, labels)
-        train_table, test_table = table.take(keep), (table.take(held) if len(held) else None)
-    else:
-        train_table, test_table = table, None
+
+def _split(args, data):
+    """``(train_table, test_table)``: a seeded, stratified ``--test-split`` (none for small tables)."""
+    from ..model import parse_labels
+    from ..preprocessing import stratified_split
+
+    n = data.table.n_rows
+    if n < MIN_ROWS_FOR_TEST or not args.test_split:
+        return data.table, None
+    labels = parse_labels(data.values) if data.classifier else None
+    keep, held = stratified_split(n, args.test_split, args.seed, labels)
+    return data.table.take(keep), (data.table.take(held) if len(held) else None)
+
+
+def _untrained_model(args, hidden, data, train_table, test_table):
+    """The model ``train`` fits, its metadata naming the data; the held-out rows checked now, not
+    after training."""
+    from ..columns import ColumnsRefused
+    from ..model import Model
 
     try:
-        model = Model.for_table(train_table, target, vocabulary=table,
-                                task="classification" if classifier else "regression",
-                                hidden=hidden, activation=args.activation, loss=args.loss,
-                                optimizer=args.optimizer, learning_rate=args.lr,
+        model = Model.for_table(train_table, data.target, vocabulary=data.table,
+                                task="classification" if data.classifier else "regression",
+                                hidden=hidden, activation=args.activation,
+                                loss=args.loss, optimizer=args.optimizer, learning_rate=args.lr,
                                 momentum=args.momentum, weight_decay=args.weight_decay,
                                 dropout=args.dropout, dtype=args.dtype, seed=args.seed,
-                                exclude=dropped, categorical=categorical, missing=missing)
+                                exclude=data.dropped, categorical=data.categorical,
+                                missing=data.missing)
     except ColumnsRefused as err:            # say it the command line's way: --drop, not exclude=
         raise err.spelled_for("--drop") from None
-    model.metadata["data"] = {"source": shown, "rows": n, "columns": list(table.columns),
+    model.metadata["data"] = {"source": data.shown, "rows": data.table.n_rows,
+                              "columns": list(data.table.columns),
                               "file": os.path.abspath(args.data) if os.path.isfile(args.data)
                               else None}
-    if dropped:
-        model.metadata["data"]["dropped"] = dropped
+    if data.dropped:
+        model.metadata["data"]["dropped"] = data.dropped
     if test_table is not None:
-        model.check(test_table)              # a bad held-out row is found now, not after training
-    notes += _identifier_notes(model, train_table)
-    notes += _check_validation(args, n, train_table.n_rows)
-    for note in notes if not args.quiet else ():
-        print(f"note: {note}", file=sys.stderr)
+        model.check(test_table)
+    return model
+
+
+def _fit(args, model, train_table, out, n):
+    """Train with a progress bar, Ctrl-C stopping after the current batch; returns ``(progress,
+    the divergence message or None)``."""
+    from ..training import TrainingDiverged
+
     progress = ProgressBar(enabled=False if (args.quiet or args.json) else None)
-    stopper = _Interrupt(model.network)
-    diverged = None
     if not args.quiet:
         kept = ("the best model so far" if args.patience else
                 "the model as of the last completed batch")
         print(f"Training for up to {args.epochs} epochs (Ctrl-C stops after the current batch and "
               f"saves {kept} to {out})", file=sys.stderr, flush=True)
     try:
-        with stopper, np.errstate(all="ignore"):
+        with Interrupt(model.network), np.errstate(all="ignore"):
             model.fit(train_table, epochs=args.epochs, batch_size=args.batch_size,
                       validation_split=args.validation_split if n >= MIN_ROWS_FOR_TEST else 0.0,
                       patience=args.patience or None, min_delta=args.min_delta, callbacks=[progress])
     except TrainingDiverged as err:
-        diverged = str(err)
+        return progress, str(err)
     finally:
         progress.close()
+    return progress, None
 
-    result = {"command": "train", "data": shown, "target": target, "task": task,
-              "classes": class_names(model) if classifier else None,
-              "inputs": len(model.preprocessor.columns_), "features": model.network.n_inputs,
-              "parameters": model.network.n_parameters,
-              "rows": {"train": model.metadata["training"]["n_train_rows"],
-                       "validation": model.metadata["training"]["n_validation_rows"],
-                       "test": 0 if test_table is None else test_table.n_rows},
-              "epochs_run": model.metadata["training"]["epochs_run"],
-              "stopped": "diverged" if diverged else model.network.stopped_,
-              "seconds": round(progress.seconds, 3), "notes": notes}
-    # Train metrics on the rows trained on (not the validation rows). Nothing below may lose the
-    # trained model: the test rows are scored in a try, and the model is saved before any report.
+
+def _score(model, result, train_table, test_table):
+    """Train metrics (on the rows trained on, not the validation rows) and test metrics into
+    ``result`` and the model's metadata; returns the error scoring the test rows, if any."""
     fit_table = train_table.take(model.train_rows_) if result["rows"]["validation"] else train_table
     result["train_metrics"] = model.evaluate(fit_table)
     test_error = None
@@ -298,17 +349,21 @@ def run(args):
         result["test_metrics"], test_error = None, f"the test rows could not be scored: {err}"
     model.metadata["metrics"] = {"train": result["train_metrics"], "test": result["test_metrics"]}
     model.metadata["stopped"] = result["stopped"]
+    return test_error
+
+
+def _save(model, result, out, plot, title):
+    from .. import io
+
     io.save(model, out)
-    result["out"] = out
-    result["plot"] = None
+    result["out"], result["plot"] = out, None
     if plot is not None and model.network.history["loss"]:
         from ..plotting import plot_history
-        result["plot"] = plot_history(model.network.history, plot,
-                                      title=f"{shown}: predicting {target!r}")
-    if args.json:
-        print_json(dict(result, error=diverged or test_error))
-    elif not args.quiet:
-        _report(result, model)
+        result["plot"] = plot_history(model.network.history, plot, title=title)
+
+
+def _exit_code(args, model, result, out, diverged, test_error):
+    """0, or the one-line error of a run that saved its model but did not end well."""
     if diverged:
         print(f"neuronet train: error: {diverged} The model of that epoch was saved to {out}",
               file=sys.stderr)
@@ -324,70 +379,3 @@ def run(args):
         print(f"neuronet train: interrupted; {kept} was saved to {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
     return 0
-
-
-def _report(result, model):
-    net, settings = model.network, model.metadata["training"]
-    what = (f"{result['task']}, {len(result['classes'])} classes" if result["classes"] is not None
-            else "regression")
-    print(f"Data: {result['data']}, {plural(sum(result['rows'].values()), 'row')}, "
-          f"{plural(result['inputs'], 'input column')} -> {plural(result['features'], 'feature')}; "
-          f"target {result['target']!r} ({what})")
-    rows = result["rows"]
-    print(f"Rows: {rows['train']} train, {rows['validation']} validation, {rows['test']} test "
-          f"(seed {settings['seed']})")
-    sizes = " -> ".join([str(net.n_inputs)] + [f"{layer.n_out} {layer.activation.name}"
-                                                for layer in net.layers if hasattr(layer, "n_out")])
-    if settings.get("dropout"):
-        sizes += f" (dropout {settings['dropout']:g} after each hidden layer)"
-    momentum = f", momentum {settings['momentum']:g}" if settings.get("momentum") else ""
-    print(f"Network: {sizes}; {net.n_parameters:,} parameters; {settings['optimizer']} "
-          f"lr {settings['learning_rate']:g}{momentum}, batch {settings['batch_size']}, {settings['dtype']}")
-    why = {"completed": "all epochs run", "early_stopping": "early stopping, best weights kept",
-           "interrupted": "interrupted", "diverged": "the loss diverged"}[result["stopped"]]
-    runs = result["epochs_run"]
-    epochs = f"{runs} epoch{'' if runs == 1 else 's'}"
-    if result["stopped"] == "diverged":
-        print(f"Ran {epochs} in {result['seconds']:.1f} s before the loss diverged; the weights kept "
-              "are named in the error below")
-    else:
-        print(f"Trained {epochs} in {result['seconds']:.1f} s ({why})")
-    for name in ("train", "test"):
-        m = result[f"{name}_metrics"]
-        if m is None:
-            few = sum(rows.values()) < MIN_ROWS_FOR_TEST
-            print("Test: not scored (see the error below)" if result["rows"]["test"] else
-                  f"Test: no rows held out{f' (fewer than {MIN_ROWS_FOR_TEST} rows)' if few else ''}")
-            continue
-        print(f"{name.capitalize()}: {metric_text(m)}")
-    print(f"Saved the model to {result['out']}")
-    if result["plot"]:
-        print(f"Saved the loss curves to {result['plot']}")
-
-
-class _Interrupt:
-    """While active, the first Ctrl-C asks the network to stop after the current batch; a second one
-    interrupts at once (KeyboardInterrupt)."""
-
-    def __init__(self, net):
-        self.net = net
-        self.previous = None
-
-    def _handle(self, signum, frame):
-        if self.net.stop_training:
-            raise KeyboardInterrupt
-        self.net.stop_training = True
-        print("\nneuronet train: stopping after this batch (Ctrl-C again to abort without saving)",
-              file=sys.stderr, flush=True)
-
-    def __enter__(self):
-        try:
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-        except ValueError:            # not the main thread: leave Ctrl-C alone
-            self.previous = None
-        return self
-
-    def __exit__(self, *exc):
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-        return False
