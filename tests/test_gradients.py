@@ -188,3 +188,12 @@ def test_gradcheck_passes_on_a_correct_network_whose_output_is_saturated():
         X = np.array([[1.0]])
         Y = np.array([[0.0]]) if n_out == 1 else np.array([[0.0, 1.0]])
         assert max(nn.gradcheck(net, X, Y).values()) < TOLERANCE
+
+
+def test_gradcheck_leaves_classes_as_they_were():
+    net = nn.Network([nn.Dense(2, 2, activation="softmax")], seed=0)
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    assert max(nn.gradcheck(net, X, ["a", "b", "a", "b"]).values()) < TOLERANCE
+    assert net.classes_ is None                         # fit may still learn labels of its own
+    net.fit(X, [3, 4, 3, 4], epochs=1)
+    assert net.classes_.tolist() == [3, 4]

@@ -33,7 +33,8 @@ def gradcheck(net, X, y, sample_weight=None, epsilon=1e-6, floor=1e-10):
     -------
     dict
         ``{"layer 0 Dense(3, 4, ...)": worst relative error, ...}`` for every layer with parameters.
-        The network's parameters are left exactly as they were.
+        The network is left exactly as it was: its parameters, and its ``classes_`` (labels ``y``
+        of a network that has not seen any are read for this check only).
     """
     from .network import Network
 
@@ -42,7 +43,11 @@ def gradcheck(net, X, y, sample_weight=None, epsilon=1e-6, floor=1e-10):
     epsilon, floor = check_positive("epsilon", epsilon), check_positive("floor", floor)
     if net.dtype != np.float64:
         raise ValueError("gradcheck needs a float64 network; build it with dtype='float64'")
-    X, Y, w = net.prepare(X, y, sample_weight)
+    classes = net.classes_
+    try:
+        X, Y, w = net.prepare(X, y, sample_weight)
+    finally:
+        net.classes_ = classes
     # Dropout draws a new mask on every pass, which no finite difference could follow: switch it off.
     dropouts = [(layer, layer.rate) for layer in net.layers if isinstance(layer, Dropout)]
     for layer, _ in dropouts:

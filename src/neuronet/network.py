@@ -142,14 +142,19 @@ class Network(FlatParameters):
             grad = output.backward(dL_dP)
         for layer in reversed(self.layers[:-1]):
             grad = layer.backward(grad)
+        self.last_penalty = self._add_penalty_gradient()
+        return loss + self.last_penalty, self.gradients
+
+    def _add_penalty_gradient(self):
+        """Add the L2 penalty's gradient, ``weight_decay * W``, to every weight matrix's gradient
+        and return the penalty. (L2 is part of the loss, not of the optimizer's step: the
+        optimizer only holds the setting; see :class:`~neuronet.optimizers.Optimizer`.)"""
         decay = self.optimizer.weight_decay
-        self.last_penalty = 0.0
-        if decay:
-            self.last_penalty = self._penalty()
-            loss += self.last_penalty
-            for s in self._weight_slices:
-                self.gradients[s] += decay * self._parameters[s]
-        return loss, self.gradients
+        if not decay:
+            return 0.0
+        for s in self._weight_slices:
+            self.gradients[s] += decay * self._parameters[s]
+        return self._penalty()
 
     def train_step(self, X, Y, sample_weight=None):
         """One gradient step on a batch of validated arrays; returns the batch loss before the step.
@@ -171,7 +176,8 @@ class Network(FlatParameters):
 
     def loss_and_outputs(self, X, Y, sample_weight=None):
         """``(data loss, outputs P)`` on validated arrays, in one forward pass. A fused loss is
-        also given the output layer's logits ``Z`` (a cross-entropy is then exact for any ``Z``)."""
+        also given the output layer's logits ``Z`` (a cross-entropy is then exact for any ``Z``).
+        The layers run as in :meth:`forward`, the last one in two steps to keep ``Z``."""
         A = X
         for layer in self.layers[:-1]:
             A = layer.forward(A)

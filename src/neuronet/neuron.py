@@ -51,6 +51,7 @@ class Neuron:
 
     @property
     def history(self):
+        """The loss of every iteration trained so far: ``{"loss": [...], "val_loss": []}``."""
         return self.network.history
 
     def train(self, training_set_inputs, training_set_outputs, number_of_training_iterations):
