@@ -332,3 +332,17 @@ def test_the_readme_houses_example_runs_as_shown(tmp_path, capsys):
     lines = out.split()
     assert lines[0] == "price"
     np.testing.assert_allclose([float(v) for v in lines[1:]], [172176.85997, 221968.85099], rtol=1e-9)
+
+
+def test_a_float32_models_loss_that_overflows_float32_is_counted_in_float64(tmp_path, capsys):
+    """Finite outputs whose squared error passes 3.4e38: evaluate reports the loss (as it does the
+    MSE, in float64), not n/a."""
+    data = _rare_city_csv(tmp_path / "rarecat.csv")
+    assert run(capsys, "train", data, "--target", "price", "--epochs", "1", "--quiet",
+               "--dtype", "float32", "--out", tmp_path / "m32.nn")[0] == 0
+    far = tmp_path / "far.csv"
+    far.write_text("size,city,price\n1e30,a,1\n2,b,4\n")
+    code, out, err = run(capsys, "evaluate", tmp_path / "m32.nn", far, "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["loss"] is not None and result["loss"] > 1e38 and result["mse"] > 1e38

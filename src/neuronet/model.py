@@ -272,9 +272,13 @@ class Model:
         return self._outputs(rows)
 
     def _outputs(self, rows):
-        """The network's outputs for ``rows``, refusing rows whose outputs overflowed."""
+        """The network's outputs for ``rows``; no rows, and rows whose outputs overflowed, are
+        refused (with a message about rows, not the network's X)."""
+        X = self.transform(rows)
+        if X.shape[0] == 0:
+            raise ValueError("rows is empty: there are no rows to predict")
         with np.errstate(over="ignore", invalid="ignore"):
-            P = self.network.predict(self._network_input(rows, "predict"))
+            P = self.network.predict(X)
         self._check_outputs(rows, P)
         return P
 
@@ -291,13 +295,6 @@ class Model:
                              "large for these inputs; retrain the model, e.g. with a smaller "
                              "learning rate")
 
-    def _network_input(self, rows, purpose):
-        """:meth:`transform`, refusing zero rows with a message about rows (not the network's X)."""
-        X = self.transform(rows)
-        if X.shape[0] == 0:
-            raise ValueError(f"rows is empty: there are no rows to {purpose}")
-        return X
-
     def evaluate(self, data, target=None):
         """Metrics on rows that hold the target column (default: the target the model was trained on).
 
@@ -306,9 +303,12 @@ class Model:
         classifier, or ``mse``, ``mae``, ``r2`` (in the target's units) for regression.
         """
         X, Y = self._arrays(data, "evaluate", target)
+        target = self._encode(Y)
         with np.errstate(all="ignore"):     # a diverged model: an infinite loss, not a warning
-            loss, P = self.network.loss_and_outputs(X, self._encode(Y))  # the data loss, no L2 term
-        self._check_outputs(data, P)
+            loss, P = self.network.loss_and_outputs(X, target)  # the data loss, no L2 term
+            self._check_outputs(data, P)
+            if not math.isfinite(loss) and P.dtype != np.float64:  # float32 overflowed: recount
+                loss = self.network.loss.value(target.astype(float), P.astype(float))
         loss = float(loss)
         result = {"n_rows": int(X.shape[0]), "loss": loss}
         if self.is_classifier:
