@@ -147,7 +147,7 @@ def test_initialize_resets_the_optimizer_so_training_starts_afresh():
     used = network()
     used.fit(X, y, epochs=50)
     used.initialize("glorot")
-    assert used.optimizer.t == 0 and not used.optimizer._m.any()
+    assert used.optimizer.t == 0 and not used.optimizer._m_scaled.any()
     fresh = network()
     fresh.parameters = used.parameters
     used.fit(X, y, epochs=1, shuffle=False)

@@ -122,3 +122,21 @@ def test_one_training_step_worked_by_hand():
                                rtol=1e-14)
     np.testing.assert_allclose(net.layers[0].bias, np.array([0.1, -0.2]) - 0.5 * np.array(dL_db),
                                rtol=1e-14)
+
+
+def test_an_adam_pickled_with_the_old_moment_names_still_steps():
+    """Networks pickled before _m/_v were renamed _m_scaled/_v_scaled unpickle and train on."""
+    import pickle
+
+    X, y = np.random.default_rng(0).normal(size=(8, 2)), np.arange(8.0)
+    net = nn.Network([nn.Dense(2, 1)], optimizer=nn.Adam(0.01), seed=0).fit(X, y, epochs=3)
+    twin = pickle.loads(pickle.dumps(net))
+    state = dict(twin.optimizer.__dict__)
+    state["_m"], state["_v"] = state.pop("_m_scaled"), state.pop("_v_scaled")   # the old names
+    old = nn.Adam.__new__(nn.Adam)
+    old.__setstate__(state)
+    twin.optimizer = old
+    np.testing.assert_array_equal(old._m_scaled, net.optimizer._m_scaled)
+    net.fit(X, y, epochs=2)
+    twin.fit(X, y, epochs=2)
+    np.testing.assert_array_equal(twin.parameters, net.parameters)

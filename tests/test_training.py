@@ -196,7 +196,7 @@ def test_float32_end_to_end(three_blobs):
                      optimizer=nn.Adam(0.01), seed=0, dtype="float32")
     net.fit(X, y, epochs=5, batch_size=32)   # float64 input is converted once, at the door
     assert net.parameters.dtype == np.float32 and net.gradients.dtype == np.float32
-    assert net.optimizer._m.dtype == np.float32 and net.optimizer._v.dtype == np.float32
+    assert net.optimizer._m_scaled.dtype == np.float32 and net.optimizer._v_scaled.dtype == np.float32
     for layer in net.layers:
         assert layer.weights.dtype == np.float32 and layer.bias.dtype == np.float32
     assert net.predict(X).dtype == np.float32

@@ -101,9 +101,11 @@ class Adam(Optimizer):
     ``p -= lr * (m / (1 - b1**t)) / (sqrt(v / (1 - b2**t)) + eps)``.
 
     Adam is memory-bound (every pass reads and writes the whole parameter vector), so the state is
-    kept in units that save passes: ``_m = m / (1 - b1)`` and ``_v = v / (1 - b2)``, which turns the
-    moment updates into ``_m = b1 _m + g`` and ``_v = b2 _v + g**2``; the constant factors move into
-    the two Python-float scalars of the step. Ten passes per step instead of thirteen.
+    kept in units that save passes: ``_m_scaled = m / (1 - b1)`` and ``_v_scaled = v / (1 - b2)``
+    (PyTorch's ``exp_avg`` and ``exp_avg_sq`` times those constants), which turns the moment
+    updates into ``_m_scaled = b1 _m_scaled + g`` and ``_v_scaled = b2 _v_scaled + g**2``; the
+    constant factors move into the two Python-float scalars of the step. Ten passes per step
+    instead of thirteen.
     """
 
     def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, epsilon=1e-8, weight_decay=0.0):
@@ -114,8 +116,8 @@ class Adam(Optimizer):
 
     def reset(self):
         self.t = 0
-        self._m = np.zeros_like(self._params)
-        self._v = np.zeros_like(self._params)
+        self._m_scaled = np.zeros_like(self._params)
+        self._v_scaled = np.zeros_like(self._params)
         self._scratch = np.empty_like(self._params)
 
     def get_config(self):
@@ -123,24 +125,33 @@ class Adam(Optimizer):
         config.pop("t", None)
         return config
 
+    def __setstate__(self, state):
+        # networks pickled before the moments were named for what they hold
+        for old, new in (("_m", "_m_scaled"), ("_v", "_v_scaled")):
+            if old in state:
+                state[new] = state.pop(old)
+        self.__dict__.update(state)
+
     def step(self):
-        p, g, m, v, tmp = self._params, self._grads, self._m, self._v, self._scratch
+        p, g, tmp = self._params, self._grads, self._scratch
+        m_scaled, v_scaled = self._m_scaled, self._v_scaled
         b1, b2 = self.beta1, self.beta2
         self.t += 1
         # m / (1 - b1) = b1 m / (1 - b1) + g
-        m *= b1
-        m += g
+        m_scaled *= b1
+        m_scaled += g
         # v / (1 - b2) = b2 v / (1 - b2) + g^2
-        v *= b2
+        v_scaled *= b2
         np.multiply(g, g, out=tmp)
-        v += tmp
-        # sqrt(v_hat) + eps = c (sqrt(_v) + eps / c) with c = sqrt((1 - b2) / (1 - b2^t)), and
-        # lr m_hat = lr (1 - b1) / (1 - b1^t) _m, so p -= (lr (1 - b1) / (1 - b1^t) / c) _m / (...)
+        v_scaled += tmp
+        # sqrt(v_hat) + eps = c (sqrt(v_scaled) + eps / c) with c = sqrt((1 - b2) / (1 - b2^t)),
+        # and lr m_hat = lr (1 - b1) / (1 - b1^t) m_scaled, so
+        # p -= (lr (1 - b1) / (1 - b1^t) / c) m_scaled / (sqrt(v_scaled) + eps / c)
         c = math.sqrt((1.0 - b2) / (1.0 - b2 ** self.t))
         step_size = self.learning_rate * (1.0 - b1) / (1.0 - b1 ** self.t) / c
-        np.sqrt(v, out=tmp)
+        np.sqrt(v_scaled, out=tmp)
         tmp += self.epsilon / c
-        np.divide(m, tmp, out=tmp)
+        np.divide(m_scaled, tmp, out=tmp)
         tmp *= step_size
         p -= tmp
 
