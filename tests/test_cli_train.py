@@ -346,3 +346,16 @@ def test_a_float32_models_loss_that_overflows_float32_is_counted_in_float64(tmp_
     assert code == 0, err
     result = json.loads(out)
     assert result["loss"] is not None and result["loss"] > 1e38 and result["mse"] > 1e38
+
+
+def test_a_last_step_that_blows_the_weights_up_is_a_divergence_and_the_model_is_kept(tmp_path,
+                                                                                      capsys):
+    """The loss is measured before each step: the last step's weights are checked too, so the run
+    ends as diverged (exit 3) with a usable model saved, not as exit 2 with no file."""
+    out = tmp_path / "lr.nn"
+    code, _, err = run(capsys, "train", "iris", "--optimizer", "sgd", "--lr", "1e5", "--epochs", "8",
+                       "--quiet", "--out", out)
+    assert code == 3, err
+    assert "the weights after the last step of epoch 8 give a loss that is not finite" in err
+    model = nn.load(out)
+    assert np.isfinite(model.predict_proba(nn.datasets.load("iris"))).all()

@@ -132,14 +132,15 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
     for cb in callbacks:
         cb.on_train_begin(net, {"epochs": epochs, "n_batches": batches.n_batches,
                                 "n_samples": X.shape[0]})
-    epoch = 0
+    epoch, last = 0, None          # last: the batch of the last step, while its buffers hold it
     for epoch in range(1, epochs + 1):
         start = rollback.begin_epoch(params, epoch)
         total, count = 0.0, 0.0
         for batch, (Xb, Yb, wb) in enumerate(batches):
             if wb is not None and not summed and not wb.any():  # a mean over weights summing to
-                continue                                          # 0 is undefined: no step
-            loss = train_step(Xb, Yb, wb)
+                last = None                                       # 0 is undefined: no step
+                continue
+            loss, last = train_step(Xb, Yb, wb), (Xb, Yb, wb)
             if not isfinite(loss):
                 raise rollback.diverged(net, f"the loss became {loss} in epoch {epoch0 + epoch}, "
                                              f"batch {batch + 1}", epoch0, first_batch=batch == 0)
@@ -177,6 +178,10 @@ def train(net, X, Y, sample_weight, *, epochs, batch_size, shuffle, validation, 
             break
     if stopping is not None:
         stopping.restore(params)
+    # Each loss is measured before its step: the last step's weights are checked on its batch.
+    if last is not None and not isfinite(net.evaluate_loss(*last)):
+        raise rollback.diverged(net, f"the weights after the last step of epoch {epoch0 + epoch} "
+                                     "give a loss that is not finite", epoch0)
     for cb in callbacks:
         cb.on_train_end(net, {"epochs_run": epoch, "stopped": stopped})
     return stopped

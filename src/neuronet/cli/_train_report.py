@@ -41,7 +41,8 @@ def report(result, model):
         m = result[f"{name}_metrics"]
         if m is None:
             few = sum(rows.values()) < MIN_ROWS_FOR_TEST
-            print("Test: not scored (see the error below)" if result["rows"]["test"] else
+            scored = name == "train" or result["rows"]["test"]
+            print(f"{name.capitalize()}: not scored (see the error below)" if scored else
                   f"Test: no rows held out{f' (fewer than {MIN_ROWS_FOR_TEST} rows)' if few else ''}")
             continue
         print(f"{name.capitalize()}: {metric_text(m)}")

@@ -202,13 +202,13 @@ def run(args):
               "seconds": round(progress.seconds, 3), "notes": notes}
     # Nothing below may lose the trained model: the test rows are scored in a try, and the model
     # is saved before any report.
-    test_error = _score(model, result, train_table, test_table)
+    score_error = _score(model, result, train_table, test_table)
     _save(model, result, out, plot, f"{data.shown}: predicting {data.target!r}")
     if args.json:
-        print_json(dict(result, error=diverged or test_error))
+        print_json(dict(result, error=diverged or score_error))
     elif not args.quiet:
         report(result, model)
-    return _exit_code(args, model, result, out, diverged, test_error)
+    return _exit_code(args, model, result, out, diverged, score_error)
 
 
 class _Data:
@@ -339,17 +339,19 @@ def _fit(args, model, train_table, out, n):
 
 def _score(model, result, train_table, test_table):
     """Train metrics (on the rows trained on, not the validation rows) and test metrics into
-    ``result`` and the model's metadata; returns the error scoring the test rows, if any."""
+    ``result`` and the model's metadata; returns the error scoring either, if any (the model is
+    saved all the same)."""
     fit_table = train_table.take(model.train_rows_) if result["rows"]["validation"] else train_table
-    result["train_metrics"] = model.evaluate(fit_table)
-    test_error = None
-    try:
-        result["test_metrics"] = model.evaluate(test_table) if test_table is not None else None
-    except ValueError as err:
-        result["test_metrics"], test_error = None, f"the test rows could not be scored: {err}"
+    error = None
+    for part, rows in (("train", fit_table), ("test", test_table)):
+        try:
+            result[f"{part}_metrics"] = model.evaluate(rows) if rows is not None else None
+        except ValueError as err:
+            result[f"{part}_metrics"] = None
+            error = error or f"the {part} rows could not be scored: {err}"
     model.metadata["metrics"] = {"train": result["train_metrics"], "test": result["test_metrics"]}
     model.metadata["stopped"] = result["stopped"]
-    return test_error
+    return error
 
 
 def _save(model, result, out, plot, title):
@@ -362,14 +364,14 @@ def _save(model, result, out, plot, title):
         result["plot"] = plot_history(model.network.history, plot, title=title)
 
 
-def _exit_code(args, model, result, out, diverged, test_error):
+def _exit_code(args, model, result, out, diverged, score_error):
     """0, or the one-line error of a run that saved its model but did not end well."""
     if diverged:
         print(f"neuronet train: error: {diverged} The model of that epoch was saved to {out}",
               file=sys.stderr)
         return EXIT_DIVERGED
-    if test_error:
-        print(f"neuronet train: error: {test_error} (the trained model was saved to {out})",
+    if score_error:
+        print(f"neuronet train: error: {score_error} (the trained model was saved to {out})",
               file=sys.stderr)
         return EXIT_USAGE
     if result["stopped"] == "interrupted":
