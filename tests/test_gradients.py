@@ -197,3 +197,24 @@ def test_gradcheck_leaves_classes_as_they_were():
     assert net.classes_ is None                         # fit may still learn labels of its own
     net.fit(X, [3, 4, 3, 4], epochs=1)
     assert net.classes_.tolist() == [3, 4]
+
+
+class SummedCrossEntropy(nn.Loss):
+    """A custom fused loss summed over the batch: the base fused gradient must not average it."""
+    name = "summed_ce"
+    fused_activation = "softmax"
+    reduction = "sum"
+
+    def value(self, Y, P, sample_weight=None):
+        w = 1.0 if sample_weight is None else sample_weight[:, None]
+        return -float(np.sum(w * Y * np.log(P)))
+
+
+def test_a_custom_summed_fused_loss_gets_the_summed_gradient():
+    rng = np.random.default_rng(14)
+    X, Y = data_for("softmax", rng)
+    net = nn.Network([nn.Dense(4, 5, activation="tanh"), nn.Dense(5, 3, activation="softmax")],
+                     loss=SummedCrossEntropy(), seed=4)
+    assert max(nn.gradcheck(net, X, Y).values()) < TOLERANCE
+    w = np.r_[np.zeros(X.shape[0] // 2), np.ones(X.shape[0] - X.shape[0] // 2)]
+    assert max(nn.gradcheck(net, X, Y, sample_weight=w).values()) < TOLERANCE

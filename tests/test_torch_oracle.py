@@ -163,6 +163,8 @@ def test_cross_entropy_of_huge_equal_logits_keeps_the_log_sum_like_pytorch(dtype
     expected = F.cross_entropy(logits, torch.tensor([0, 2])).item()
     assert expected == pytest.approx(np.log(3.0), rel=1e-6)
     assert net.evaluate_loss(Xc, Y) == pytest.approx(expected, rel=1e-6)
+    Z = logits.numpy()                                  # the logits path itself (P takes log P)
+    assert net.loss.value_from_logits(Y, Z) == pytest.approx(expected, rel=1e-6)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -195,3 +197,18 @@ def test_the_fast_cross_entropy_equals_the_one_from_the_logits(dtype, scale):
                                    reduction="none").numpy()
         expected = np.average(expected, weights=None if weights is None else weights.astype(float))
         assert exact == pytest.approx(expected, rel=rtol)
+
+
+
+@pytest.mark.parametrize("dtype, gaps", [("float32", [80.0, 88.0, 95.0, 100.0, 102.97, 110.0]),
+                                         ("float64", [700.0, 710.0, 740.0, 744.13, 760.0])])
+def test_cross_entropy_where_the_target_probability_is_subnormal_equals_pytorch(dtype, gaps):
+    """P of the target below the smallest normal float keeps few bits: the logits give the value."""
+    loss = nn.losses.CategoricalCrossEntropy()
+    softmax = nn.activations.ACTIVATIONS["softmax"]()
+    for gap in gaps:
+        Z = np.array([[0.0, -gap, 1.0]], dtype=dtype)
+        P = softmax.forward(Z, out=np.empty_like(Z))
+        Y = np.array([[0.0, 1.0, 0.0]], dtype=dtype)
+        expected = -torch.log_softmax(torch.tensor(Z), dim=1)[0, 1].item()
+        assert loss.fused_value(Y, Z, P) == pytest.approx(expected, rel=1e-6), gap

@@ -20,7 +20,8 @@ the output layer's pre-activation ``Z`` (the logits) as well as ``P``:
   (labels, or class probabilities), which :mod:`neuronet.targets` checks.
 
 A custom ``Loss`` subclass may set ``fused_activation`` too: the base class gives ``fused_value`` as
-``value(Y, P)`` and ``fused_gradient`` as ``(P - Y) * w / sum(w)``.
+``value(Y, P)`` and ``fused_gradient`` as ``(P - Y) * w / sum(w)`` (``(P - Y) * w`` when its
+``reduction`` is ``"sum"``).
 
 These take arrays already validated to the same shape and dtype (``Network.prepare`` makes them);
 they do not check it again on every batch.
@@ -31,7 +32,6 @@ by the sum of the weights, so a weight of 2 counts a sample twice.
 from __future__ import annotations
 
 import difflib
-import math
 
 import numpy as np
 
@@ -70,9 +70,11 @@ class Loss:
         return self.value(Y, P, sample_weight)
 
     def fused_gradient(self, Y, P, sample_weight=None, out=None):
-        """``dL/dZ`` for ``P = fused_activation(Z)``: ``(P - Y) * w / sum(w)``, into ``out`` if given."""
+        """``dL/dZ`` for ``P = fused_activation(Z)``: ``(P - Y) * w / sum(w)`` (``* w`` for a
+        summed loss), into ``out`` if given."""
         dL_dZ = np.subtract(P, Y, out=out)
-        return _scale_rows(dL_dZ, sample_weight, _mean_divisor(P, sample_weight))
+        divisor = 1.0 if self.reduction == "sum" else _mean_divisor(P, sample_weight)
+        return _scale_rows(dL_dZ, sample_weight, divisor)
 
     def fused_value_and_gradient(self, Y, Z, P, sample_weight=None, out=None):
         """``(fused_value(Y, Z, P, w), fused_gradient(Y, P, w, out))``: the loss and ``dL/dZ``."""
@@ -240,16 +242,16 @@ class CategoricalCrossEntropy(_CrossEntropy):
         return _scale_rows(G, sample_weight, _mean_divisor(P, sample_weight))
 
     def fused_value(self, Y, Z, P, sample_weight=None):
-        # log P is exact unless some P has rounded to 0 (a logit gap beyond ~745 in float64, ~104
-        # in float32): then a -inf (or 0 * -inf, NaN) shows it, and the logits give the value.
-        # Three NumPy calls instead of seven on every batch. (A subclass with its own value or
-        # value_from_logits gets _CrossEntropy's rule.)
+        # log P is exact while every P is a normal float. Below the smallest one (a logit gap
+        # beyond ~708 in float64, ~87 in float32) P keeps only a few bits, or rounds to 0, and the
+        # logits give the value. Four NumPy calls instead of seven on every batch. (A subclass
+        # with its own value or value_from_logits gets _CrossEntropy's rule.)
         cls = CategoricalCrossEntropy
         if type(self).value is not cls.value or type(self).value_from_logits is not cls.value_from_logits:
             return super().fused_value(Y, Z, P, sample_weight)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = self._from_log_P(Y, np.log(P), sample_weight)
-        return value if math.isfinite(value) else self.value_from_logits(Y, Z, sample_weight)
+        if P.min() < np.finfo(P.dtype).tiny:
+            return self.value_from_logits(Y, Z, sample_weight)
+        return self._from_log_P(Y, np.log(P), sample_weight)
 
     def value_from_logits(self, Y, Z, sample_weight=None):
         # log softmax(Z) = Z - logsumexp(Z) per row. With the row maximum m taken out,
