@@ -489,6 +489,9 @@ def test_class_weight_zero_for_a_whole_batch_is_named_and_partial_fit_skips_the_
     with pytest.raises(ValueError, match=r"class_weight gives every row of y weight 0 \(classes "
                                          r"present: 0, 1\): there is nothing to learn from"):
         NeuronetClassifier((4,), class_weight={0: 0, 1: 0, 2: 1}).fit(X[:100], y[:100])
+    with pytest.raises(ValueError, match=r"^class_weight with sample_weight gives every row"):
+        NeuronetClassifier((4,), class_weight={0: 0, 1: 1, 2: 1}).fit(
+            X, y, sample_weight=(y == 0).astype(float))
     clf = NeuronetClassifier((4,), class_weight={0: 0, 1: 1, 2: 1}, random_state=0)
     clf.partial_fit(X[:50], y[:50], classes=[0, 1, 2])  # class 0 only: no step, but fitted
     before = clf.network_.parameters.copy()

@@ -75,12 +75,14 @@ def partial_fit_blocks(estimator, X, y, *, sample_weight=None, epochs=1, shuffle
     Raises
     ------
     ValueError
-        For a bad ``epochs``, ``random_state`` seed or shape of ``X``, ``y`` or ``sample_weight``;
+        For ``epochs`` below 1, a bad ``random_state`` seed, or a bad shape of ``X``, ``y`` or
+        ``sample_weight``;
         when ``X`` and ``y`` (or ``sample_weight``) have different numbers of blocks, or, at compute
         time, a block of ``X`` and the matching block of ``y`` differ in length; and, at compute
         time, when every block of ``X`` is empty (empty blocks are skipped).
     TypeError
-        If ``estimator`` has no ``partial_fit``, ``random_state`` is of another type, or an input
+        If ``estimator`` has no ``partial_fit``, ``epochs`` is not an integer, ``random_state`` is
+        of another type, or an input
         is a Dask collection other than an array, DataFrame or Series.
     """
     check_count("epochs", epochs)

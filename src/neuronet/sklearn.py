@@ -163,6 +163,7 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
 
     def _class_sample_weight(self, y, w, incremental):
         multilabel = self._label_binarizer.y_type_.startswith("multilabel")
+        given = w is not None                     # a sample_weight of the caller's
         if self.class_weight is not None:
             if multilabel:
                 raise ValueError("class_weight is not supported for multilabel y; pass sample_weight")
@@ -175,7 +176,8 @@ class NeuronetClassifier(ClassifierMixin, NeuronetEstimator):
             per_sample = weights[np.searchsorted(self.classes_, y)]
             w = per_sample if w is None else w * per_sample  # Network.fit casts to its dtype
         if w is not None and not multilabel and not w.any():
-            source = "class_weight" if self.class_weight is not None else "sample_weight"
+            source = ("sample_weight" if self.class_weight is None else
+                      "class_weight with sample_weight" if given else "class_weight")
             present = ", ".join(_shown(c) for c in np.unique(y))
             if not incremental:        # (partial_fit skips such a batch: no step)
                 raise ValueError(f"{source} gives every row of y weight 0 (classes present: "
