@@ -523,6 +523,16 @@ def test_codes_written_as_numbers_get_the_categorical_option(tmp_path, capsys, m
         assert message in one_error_line(capsys)
 
 
+def test_a_categorical_column_with_too_many_values_says_how_to_read_it_as_numbers(tmp_path, capsys):
+    rows = [[round(0.001 * i * i, 3), "123G"[i % 4], i % 2] for i in range(100)]
+    write_table(tmp_path / "hc.csv", ["x", "code", "y"], rows)
+    assert main(["train", str(tmp_path / "hc.csv"), "--target", "y", "--categorical", "x,code",
+                 "--epochs", "1", "--quiet"]) == 2
+    line = one_error_line(capsys)
+    assert "column 1 ('x') has 80 different values in 80 training rows" in line
+    assert "(it is named as categorical: leave it out of that list to read it as numbers)" in line
+
+
 def test_categorical_from_python_one_hot_encodes_numbers_as_written():
     table = {"zip": [10115, 80331, 10115, 20095, 80331, 10115], "y": [1, 0, 1, 0, 0, 1]}
     model = nn.Model.for_table(table, "y", hidden=(3,), categorical="zip")

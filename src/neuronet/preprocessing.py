@@ -200,6 +200,9 @@ class TabularPreprocessor:
             else:
                 seen = {_text(v) for v in values}
                 problem = _column_problem(source, name, values, len(seen))
+                if problem is not None and name in codes:      # the user asked for categories
+                    problem = (f"{problem[0]} (it is named as categorical: leave it out of that "
+                               "list to read it as numbers)", problem[1])
                 if problem is not None:
                     problems.append((name, problem))
                 categorical.append(name)
