@@ -325,3 +325,17 @@ def test_seeds_numpy_takes_are_taken(seed):
 def test_a_setting_of_the_wrong_type_is_a_type_error_everywhere(call, message):
     with pytest.raises(TypeError, match=message):
         call()
+
+
+@pytest.mark.parametrize("function, derivative, what, shape", [
+    (lambda z: z.sum(axis=1, keepdims=True), lambda z: np.ones_like(z), "function", r"\(4, 1\)"),
+    (lambda z: 0.5, lambda z: np.ones_like(z), "function", r"\(\)"),
+    (lambda z: z, lambda z: 1.0, "derivative", r"\(\)"),
+])
+def test_a_custom_activation_that_is_not_elementwise_is_refused(function, derivative, what, shape):
+    name = f"not_elementwise_{what}_{shape.count('1')}"
+    nn.register_activation(name, function, derivative)
+    net = nn.Network([nn.Dense(2, 3, activation=name), nn.Dense(3, 1)], seed=0)
+    with pytest.raises(ValueError, match=rf"activation '{name}': its {what} returned shape {shape} "
+                                         r"for Z of shape \(4, 3\); it must work elementwise"):
+        net.fit(np.ones((4, 2)), np.ones(4), epochs=1)

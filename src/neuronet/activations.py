@@ -189,12 +189,21 @@ class _Custom(Activation):
         self.name, self.function, self.derivative = name, function, derivative
 
     def forward(self, Z, out):
-        out[...] = self.function(Z)
+        out[...] = self._same_shape(self.function(Z), Z, "function")
         return out
 
     def backward(self, Z, A, dL_dA, out):
-        np.multiply(dL_dA, self.derivative(Z), out=out)
+        np.multiply(dL_dA, self._same_shape(self.derivative(Z), Z, "derivative"), out=out)
         return out
+
+    def _same_shape(self, result, Z, what):
+        """``result``, refused unless it has ``Z``'s shape: an elementwise function keeps it, and
+        a scalar or a row sum would otherwise be broadcast over every unit silently."""
+        if np.shape(result) != Z.shape:
+            raise ValueError(f"activation {self.name!r}: its {what} returned shape "
+                             f"{np.shape(result)} for Z of shape {Z.shape}; it must work "
+                             "elementwise and return an array of Z's shape")
+        return result
 
     def __repr__(self):
         return f"Activation({self.name!r})"
