@@ -339,3 +339,20 @@ def test_a_custom_activation_that_is_not_elementwise_is_refused(function, deriva
     with pytest.raises(ValueError, match=rf"activation '{name}': its {what} returned shape {shape} "
                                          r"for Z of shape \(4, 3\); it must work elementwise"):
         net.fit(np.ones((4, 2)), np.ones(4), epochs=1)
+
+
+def test_a_data_frames_columns_must_come_in_the_order_the_network_learned():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(20, 3)), columns=["a", "b", "c"])
+    net = nn.Network([nn.Dense(3, 1)], seed=0).fit(df, df["a"] - df["c"], epochs=2)
+    assert net.feature_names_in_ == ["a", "b", "c"]
+    np.testing.assert_array_equal(net.predict(df), net.predict(df.to_numpy()))   # arrays: positions
+    with pytest.raises(ValueError, match=r"X's columns are not those the network was trained on, "
+                                         r"in that order: it has c, b, a, the network was trained "
+                                         r"on a, b, c; select them with X\[net.feature_names_in_\]"):
+        net.predict(df[["c", "b", "a"]])
+    with pytest.raises(ValueError, match="X's columns are not those"):
+        net.evaluate(df[["c", "b", "a"]], df["a"])
+    np.testing.assert_array_equal(net.predict(df[["c", "b", "a"]][net.feature_names_in_]),
+                                  net.predict(df))

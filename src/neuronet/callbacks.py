@@ -16,19 +16,25 @@ __all__ = ["Callback", "LambdaCallback", "as_callback_list"]
 
 
 class Callback:
-    """Base class with empty hooks: override the ones you need."""
+    """Base class with empty hooks: override the ones you need.
+
+    Set ``net.stop_training = True`` in a hook to stop after the current batch.
+    """
 
     def on_train_begin(self, net, logs):
-        pass
+        """Before the first batch; ``logs``: ``{"epochs", "n_batches", "n_samples"}``."""
 
     def on_batch_end(self, net, batch, logs):
-        pass
+        """After each step; ``batch`` counts from 0 in each epoch; ``logs``: ``{"epoch", "loss"
+        (the batch's loss, measured before its step), "size" (its rows)}``."""
 
     def on_epoch_end(self, net, epoch, logs):
-        pass
+        """After each epoch; ``epoch`` counts from 1 and goes on across ``fit`` calls (it is the
+        epoch's place in ``net.history``); ``logs``: ``{"loss"}``, and ``"val_loss"`` with
+        validation data."""
 
     def on_train_end(self, net, logs):
-        pass
+        """After training; ``logs``: ``{"epochs_run", "stopped"}`` (see ``net.stopped_``)."""
 
 
 class LambdaCallback(Callback):

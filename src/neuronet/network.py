@@ -19,8 +19,9 @@ from .optimizers import Adam, get_optimizer
 from .parameters import FlatParameters
 from .targets import check_classes, encode_targets
 from .training import hold_out, train
-from .validation import (check_count, check_fraction, check_non_negative,
-                         check_sample_weight, check_X, random_generator, resolve_dtype)
+from .csvdata import name_list
+from .validation import (check_count, check_fraction, check_non_negative, check_sample_weight,
+                         check_X, column_labels, random_generator, resolve_dtype)
 
 __all__ = ["Network"]
 
@@ -76,6 +77,7 @@ class Network(FlatParameters):
         self.seed = seed
         self.rng = random_generator(seed)
         self.classes_ = None
+        self.feature_names_in_ = None        # a data frame's column names, from the first fit
         self.history = {"loss": [], "val_loss": []}
         self.stop_training = False
         self.last_penalty = 0.0
@@ -195,8 +197,10 @@ class Network(FlatParameters):
     def prepare(self, X, y, sample_weight=None, classes=None):
         """Validate ``X``, ``y`` and ``sample_weight`` as ``fit`` does; returns ``(X, Y, w)`` arrays.
 
-        Labels for a softmax output are one-hot encoded, and ``classes_`` is set the first time.
+        Labels for a softmax output are one-hot encoded, and ``classes_`` is set the first time,
+        as ``feature_names_in_`` is for a data frame's columns.
         """
+        self._check_columns(X, learn=True)
         X = check_X(X, self.n_inputs, self.dtype)
         if classes is not None:
             if self.output_activation != "softmax":
@@ -282,9 +286,24 @@ class Network(FlatParameters):
 
     def predict(self, X):
         """The network's outputs for ``X`` (n_samples, n_inputs): an array (n_samples, n_outputs)."""
+        self._check_columns(X)
         X = check_X(X, self.n_inputs, self.dtype)
         with np.errstate(over="ignore", under="ignore"):
             return self.forward(X)
+
+    def _check_columns(self, X, learn=False):
+        """A data frame's columns must be those (and in the order) the network was trained on: an
+        array has only positions, so reordered columns would be read as the wrong features."""
+        names = column_labels(X)
+        known = getattr(self, "feature_names_in_", None)     # (older pickles lack it)
+        if names is None or known is None:
+            if learn and names is not None:
+                self.feature_names_in_ = names
+            return
+        if names != known:
+            raise ValueError(f"X's columns are not those the network was trained on, in that "
+                             f"order: it has {name_list(names, 8)}, the network was trained on "
+                             f"{name_list(known, 8)}; select them with X[net.feature_names_in_]")
 
     def predict_proba(self, X):
         """Class probabilities, (n_samples, n_classes): softmax rows, or ``[1 - p, p]`` for one sigmoid unit."""

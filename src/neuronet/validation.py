@@ -123,6 +123,13 @@ def check_X(X, n_features, dtype, name="X"):
     return np.ascontiguousarray(X)
 
 
+def column_labels(X):
+    """A data frame's column names as text (pandas, polars: anything with ``.columns``), or None
+    for an array or a list."""
+    columns = None if isinstance(X, np.ndarray) else getattr(X, "columns", None)
+    return None if columns is None else [str(c) for c in columns]
+
+
 def check_sample_weight(sample_weight, n_samples, dtype):
     """``None`` or a 1-D array of ``n_samples`` non-negative finite weights, not all zero."""
     if sample_weight is None:
