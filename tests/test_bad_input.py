@@ -61,7 +61,8 @@ def test_sigmoid_labels_outside_zero_one():
 def test_softmax_label_problems():
     with pytest.raises(ValueError, match=r"y has 4 classes .* but the softmax output has 3 units"):
         classifier().fit(X, ["a", "b", "c", "d"])
-    with pytest.raises(ValueError, match=r"pass classes="):
+    with pytest.raises(ValueError, match=r"name all of them with classes=\[...\] \(fit, prepare\) "
+                                         r"or give y as one-hot rows"):
         classifier().fit(X, ["a", "b", "a", "b"])
     net = classifier().fit(X, ["a", "b", "c", "a"])
     with pytest.raises(ValueError, match=r"labels the network does not know: 'z'"):

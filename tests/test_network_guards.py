@@ -356,3 +356,15 @@ def test_a_data_frames_columns_must_come_in_the_order_the_network_learned():
         net.evaluate(df[["c", "b", "a"]], df["a"])
     np.testing.assert_array_equal(net.predict(df[["c", "b", "a"]][net.feature_names_in_]),
                                   net.predict(df))
+
+
+def test_learner_slips_get_messages_that_say_what_to_do():
+    X = np.ones((4, 2))
+    with pytest.raises(ValueError, match=r"predict_classes needs a softmax or sigmoid output; this "
+                                         r"network's output is 'identity' \(numbers: use predict\)"):
+        nn.Network([nn.Dense(2, 1)]).predict_classes(X)
+    with pytest.raises(TypeError, match="y is None: give the targets, one per sample of X"):
+        nn.Network([nn.Dense(2, 1)]).fit(X, None)
+    with pytest.raises(TypeError, match=r"optimizer=SGD is the class; give an instance, "
+                                        r"SGD\(learning_rate=...\), or its name"):
+        nn.Network([nn.Dense(2, 1)], optimizer=nn.SGD)

@@ -305,11 +305,14 @@ class Network(FlatParameters):
                              f"order: it has {name_list(names, 8)}, the network was trained on "
                              f"{name_list(known, 8)}; select them with X[net.feature_names_in_]")
 
+    def _check_classifier(self, method):
+        if self.output_activation not in ("softmax", "sigmoid"):
+            raise ValueError(f"{method} needs a softmax or sigmoid output; this network's output is "
+                             f"{self.output_activation!r} (numbers: use predict)")
+
     def predict_proba(self, X):
         """Class probabilities, (n_samples, n_classes): softmax rows, or ``[1 - p, p]`` for one sigmoid unit."""
-        if self.output_activation not in ("softmax", "sigmoid"):
-            raise ValueError(f"predict_proba needs a softmax or sigmoid output, this network's output "
-                             f"is {self.output_activation!r}")
+        self._check_classifier("predict_proba")
         P = self.predict(X)
         if self.output_activation == "sigmoid" and self.n_outputs == 1:
             return np.hstack([1.0 - P, P])
@@ -318,6 +321,7 @@ class Network(FlatParameters):
     def predict_classes(self, X):
         """Predicted labels: ``classes_`` for softmax outputs, 0/1 for sigmoid outputs (per unit: 1
         where ``P > 0.5``, so an exact 0.5 is 0, as in scikit-learn)."""
+        self._check_classifier("predict_classes")
         P = self.predict_proba(X)
         if self.output_activation == "softmax":
             index = P.argmax(axis=1)

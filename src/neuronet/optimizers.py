@@ -165,4 +165,7 @@ def get_optimizer(optimizer):
         return optimizer
     if isinstance(optimizer, str) and optimizer.lower() in OPTIMIZERS:
         return OPTIMIZERS[optimizer.lower()]()
+    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        raise TypeError(f"optimizer={optimizer.__name__} is the class; give an instance, "
+                        f"{optimizer.__name__}(learning_rate=...), or its name")
     raise ValueError(f"unknown optimizer {optimizer!r}; known: {', '.join(sorted(OPTIMIZERS))}")

@@ -36,6 +36,8 @@ def encode_targets(y, n_samples, n_outputs, output_activation, dtype, classes=No
     ``classes`` passed in are those already known (from an earlier fit or given by the user): labels
     outside them are refused.
     """
+    if y is None:
+        raise TypeError("y is None: give the targets, one per sample of X")
     y_array = np.asarray(y) if not isinstance(y, np.ndarray) else y
     if y_array.shape[:1] != (n_samples,):
         raise ValueError(f"X has {n_samples} samples but y has "
@@ -107,7 +109,8 @@ def _encode_labels(y, n_outputs, dtype, classes):
                              f"has {n_outputs} units; give the last layer {len(classes)} units")
         if len(classes) < n_outputs:
             raise ValueError(f"y has {len(classes)} classes ({_show(classes)}) but the softmax output "
-                             f"has {n_outputs} units; pass classes=[...] to fit to name all of them")
+                             f"has {n_outputs} units; name all of them with classes=[...] (fit, prepare) "
+                             "or give y as one-hot rows")
     else:
         unseen = np.setdiff1d(seen, classes)
         if unseen.size:
