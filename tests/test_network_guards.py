@@ -368,3 +368,15 @@ def test_learner_slips_get_messages_that_say_what_to_do():
     with pytest.raises(TypeError, match=r"optimizer=SGD is the class; give an instance, "
                                         r"SGD\(learning_rate=...\), or its name"):
         nn.Network([nn.Dense(2, 1)], optimizer=nn.SGD)
+
+
+def test_text_in_x_and_ragged_rows_are_named_by_row_and_column():
+    net = nn.Network([nn.Dense(2, 1)])
+    with pytest.raises(ValueError, match=r"^X must be numeric; row 0, column 1 holds 'a'$"):
+        net.fit([[1, "a"], [3, 4]], [0.0, 1.0])
+    with pytest.raises(ValueError, match=r"^X could not be read as a rectangular array \(row 1 has 1 "
+                                         r"value, row 0 has 2\)"):
+        net.fit([[1, 2], [3]], [0.0, 1.0])
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(ValueError, match=r"^X must be numeric; row 1, column 'b' holds 'y'$"):
+        net.fit(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, "y"]}), [0.0, 1.0])

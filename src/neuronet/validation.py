@@ -29,18 +29,44 @@ def as_numeric(values, dtype, name):
     try:
         array = np.asarray(values)
     except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} could not be read as a rectangular array: {err}") from None
+        raise ValueError(f"{name} could not be read as a rectangular array"
+                         f"{_ragged_row(values)}: {err}") from None
     # A value too large for float32 becomes inf here; check_finite(..., source=) names it.
     with np.errstate(over="ignore"):
         if array.dtype == object or array.dtype.kind in "USVMm":
             try:
                 return np.asarray(array, dtype=dtype)
             except (TypeError, ValueError):
-                raise ValueError(f"{name} must be numeric; it holds values of type "
-                                 f"{array.dtype if array.dtype != object else 'object'}") from None
+                raise ValueError(f"{name} must be numeric; "
+                                 f"{_first_non_number(array, column_labels(values))}") from None
         if array.dtype.kind == "c":
             raise ValueError(f"{name} must be real-valued, got complex numbers")
         return np.asarray(array, dtype=dtype)
+
+
+def _ragged_row(values):
+    """`` (row 3 has 2 values, row 0 has 3)`` for a list of rows of different lengths, else ``""``."""
+    try:
+        lengths = [len(row) for row in values]
+    except TypeError:
+        return ""
+    odd = next((i for i, n in enumerate(lengths) if n != lengths[0]), None)
+    if odd is None:
+        return ""
+    return f" (row {odd} has {lengths[odd]} value{'s' * (lengths[odd] != 1)}, row 0 has {lengths[0]})"
+
+
+def _first_non_number(array, labels):
+    """Where the first value that is not a number is, for messages: ``row 2, column 'b' holds 'x'``."""
+    for index, value in np.ndenumerate(array):
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            where = f"row {index[0]}"
+            if len(index) > 1:
+                where += f", column {labels[index[1]]!r}" if labels else f", column {index[1]}"
+            return f"{where} holds {value.item() if isinstance(value, np.generic) else value!r}"
+    return f"it holds values of type {array.dtype}"
 
 
 def check_finite(array, name, source=None):
